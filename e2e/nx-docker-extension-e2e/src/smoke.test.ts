@@ -1,0 +1,37 @@
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestWorkspace, TestWorkspace, workspaceNxVersion } from './test-workspace';
+
+// The plugin's peer range is ">=22.0.0 <23.0.0": prove both ends that exist on npm.
+const nxVersions = [...new Set([workspaceNxVersion, process.env.NXDE_E2E_OLDEST_NX ?? '22.0.0'])];
+
+describe.each(nxVersions)('the packed plugin in a fresh workspace (nx %s)', (nxVersion) => {
+  let ws: TestWorkspace;
+  beforeAll(() => {
+    ws = createTestWorkspace({ nxVersion, name: 'nxde-smoke' });
+  });
+  afterAll(() => ws?.cleanup());
+
+  it('installs from the tarball with its templates, schemas and json files', () => {
+    const installed = join(ws.dir, 'node_modules/nx-docker-extension');
+    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    expect(pkg.name).toBe('nx-docker-extension');
+    const generators = JSON.parse(readFileSync(join(installed, 'generators.json'), 'utf8'));
+    const executors = JSON.parse(readFileSync(join(installed, 'executors.json'), 'utf8'));
+    expect(Object.keys(generators.generators)).toEqual(expect.arrayContaining(['init', 'extension', 'host-binary']));
+    expect(Object.keys(executors.executors)).toEqual(expect.arrayContaining(['build', 'verify', 'push']));
+    const installedNx = JSON.parse(readFileSync(join(ws.dir, 'node_modules/nx/package.json'), 'utf8'));
+    expect(installedNx.version).toBe(nxVersion);
+  });
+
+  it('loads as an Nx plugin and `nx show projects` works', () => {
+    const nxJsonPath = join(ws.dir, 'nx.json');
+    const nxJson = JSON.parse(readFileSync(nxJsonPath, 'utf8'));
+    nxJson.plugins = ['nx-docker-extension'];
+    writeFileSync(nxJsonPath, JSON.stringify(nxJson, null, 2));
+    mkdirSync(join(ws.dir, 'libs/some-lib'), { recursive: true });
+    writeFileSync(join(ws.dir, 'libs/some-lib/package.json'), JSON.stringify({ name: 'some-lib', version: '0.0.0' }));
+    const out = ws.nx(['show', 'projects', '--json']);
+    expect(JSON.parse(out)).toContain('some-lib');
+  });
+});
