@@ -4,7 +4,9 @@ module.exports = {
   displayName: 'integration',
   rootDir: __dirname,
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/src/**/*.itg.test.ts'],
+  // The test bed proves itself from tools/docker-engine/test.
+  roots: ['<rootDir>/src', '<rootDir>/../../tools/docker-engine/test'],
+  testMatch: ['**/*.itg.test.ts'],
   testPathIgnorePatterns: ['/files/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
