@@ -1,0 +1,7 @@
+export interface InitGeneratorSchema {
+  buildTargetName?: string;
+  verifyTargetName?: string;
+  pushTargetName?: string;
+  addPlugin?: boolean;
+  skipFormat?: boolean;
+}
