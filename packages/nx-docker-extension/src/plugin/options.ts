@@ -1,0 +1,35 @@
+/** Options of the plugin entry in nx.json (`{ "plugin": "nx-docker-extension", "options": { … } }`). */
+export interface DockerExtensionPluginOptions {
+  /** Name of the inferred target that builds the image into dist/ (default `build`). */
+  buildTargetName?: string;
+  /** Name of the inferred target that checks the built image (default `verify`). */
+  verifyTargetName?: string;
+  /** Name of the inferred target that pushes the verified image (default `push`). */
+  pushTargetName?: string;
+}
+
+export type TargetNames = Required<DockerExtensionPluginOptions>;
+
+const TARGET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9:_-]*$/;
+
+/** The plugin options with defaults filled in; throws with the option's name when one is unusable. */
+export function normalizeTargetNames(options: DockerExtensionPluginOptions | undefined): TargetNames {
+  const names: TargetNames = {
+    buildTargetName: options?.buildTargetName ?? 'build',
+    verifyTargetName: options?.verifyTargetName ?? 'verify',
+    pushTargetName: options?.pushTargetName ?? 'push',
+  };
+  for (const [option, value] of Object.entries(names)) {
+    if (typeof value !== 'string' || !TARGET_NAME.test(value)) {
+      throw new Error(
+        `nx-docker-extension plugin option "${option}" in nx.json is ${JSON.stringify(value)}: use a target name made of letters, digits, '-' or '_'.`,
+      );
+    }
+  }
+  if (new Set(Object.values(names)).size !== 3) {
+    throw new Error(
+      `nx-docker-extension plugin options buildTargetName, verifyTargetName and pushTargetName in nx.json must differ; got ${Object.values(names).join(', ')}.`,
+    );
+  }
+  return names;
+}
