@@ -1,4 +1,115 @@
-import type { CreateDependencies } from '@nx/devkit';
+import { readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import {
+  DependencyType,
+  type CreateDependencies,
+  type CreateDependenciesContext,
+  type RawProjectGraphDependency,
+} from '@nx/devkit';
+import { parseDockerfile } from '../dockerfile';
+import { contextPaths, type ContextPath } from './context-paths';
+import { EXECUTORS } from './extension-targets';
+import { ProjectRoots } from './project-roots';
 
-// Skeleton: graph edges from Dockerfile COPY paths are issue 6 (plugin/).
-export const createDependencies: CreateDependencies = async () => [];
+// Parsed once per Dockerfile content for the life of the process (the daemon keeps it warm).
+const pathsByContent = new Map<string, ContextPath[]>();
+
+interface DockerBuild {
+  project: string;
+  dockerfile: string;
+  context: string;
+  /** Named contexts that are folders of the workspace (not images, URLs or other targets). */
+  namedContexts: Record<string, string>;
+}
+
+const NOT_A_FOLDER = /^([a-z][a-z0-9+.-]*:\/\/|[a-z-]+:|git@)/i;
+
+function workspacePath(path: string): string {
+  return posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\/|\/+$/g, '') || '.';
+}
+
+/** The Docker builds in the graph: every target running our build executor, with its options. */
+export function dockerBuilds(projects: CreateDependenciesContext['projects']): DockerBuild[] {
+  const builds: DockerBuild[] = [];
+  for (const [project, config] of Object.entries(projects)) {
+    for (const target of Object.values(config.targets ?? {})) {
+      if (target.executor !== EXECUTORS.build) continue;
+      const options = target.options ?? {};
+      const root = config.root || '.';
+      const context = workspacePath(options.context ?? root);
+      const namedContexts: Record<string, string> = {};
+      for (const [name, value] of Object.entries((options.buildContexts ?? {}) as Record<string, string>)) {
+        if (typeof value === 'string' && !NOT_A_FOLDER.test(value)) namedContexts[name] = workspacePath(value);
+      }
+      builds.push({
+        project,
+        dockerfile: workspacePath(options.dockerfile ?? posix.join(root, 'Dockerfile')),
+        context,
+        namedContexts,
+      });
+    }
+  }
+  return builds;
+}
+
+function readPaths(workspaceRoot: string, dockerfile: string, hash: string | undefined): ContextPath[] {
+  const key = hash ? `${dockerfile}\0${hash}` : undefined;
+  const known = key ? pathsByContent.get(key) : undefined;
+  if (known) return known;
+  let text: string;
+  try {
+    text = readFileSync(join(workspaceRoot, dockerfile), 'utf8');
+  } catch {
+    return []; // a missing Dockerfile is the build target's error to report, not the graph's
+  }
+  const paths = contextPaths(parseDockerfile(text));
+  if (key) pathsByContent.set(key, paths);
+  return paths;
+}
+
+function fileHashes(context: CreateDependenciesContext): Map<string, { project?: string; hash: string }> {
+  const hashes = new Map<string, { project?: string; hash: string }>();
+  for (const [project, files] of Object.entries(context.fileMap.projectFileMap)) {
+    for (const file of files) hashes.set(file.file, { project, hash: file.hash });
+  }
+  for (const file of context.fileMap.nonProjectFiles) hashes.set(file.file, { hash: file.hash });
+  return hashes;
+}
+
+/**
+ * An extension depends on every other project its Dockerfile copies from (COPY/ADD sources and
+ * RUN bind mounts, in the main build context or a named context that is a workspace folder):
+ * the project owning the copied path, and, for a plain directory, every project inside it.
+ * So `^build` builds a UI project before the image that copies its output, and `nx affected`
+ * follows a change in it.
+ */
+export const createDependencies: CreateDependencies = (_options, context) => {
+  const roots = new ProjectRoots(context.projects);
+  const hashes = fileHashes(context);
+  const dependencies = new Map<string, RawProjectGraphDependency>();
+  for (const build of dockerBuilds(context.projects)) {
+    const dockerfile = hashes.get(build.dockerfile);
+    for (const used of readPaths(context.workspaceRoot, build.dockerfile, dockerfile?.hash)) {
+      const base = used.context === undefined ? build.context : build.namedContexts[used.context];
+      if (base === undefined) continue; // an image or a context given on the command line
+      const path = workspacePath(posix.join(base, used.path));
+      if (path.startsWith('../')) continue;
+      const targets = [roots.owner(path), ...(used.exact ? roots.inside(path) : [])];
+      for (const target of targets) {
+        if (!target || target === build.project) continue;
+        const key = `${build.project}\0${target}`;
+        if (dependencies.has(key)) continue;
+        // A static edge must name a file of the source project; a Dockerfile kept elsewhere gives an implicit one.
+        dependencies.set(
+          key,
+          dockerfile?.project === build.project
+            ? { source: build.project, target, type: DependencyType.static, sourceFile: build.dockerfile }
+            : { source: build.project, target, type: DependencyType.implicit },
+        );
+      }
+    }
+  }
+  return [...dependencies.values()].sort(
+    (a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target),
+  );
+};

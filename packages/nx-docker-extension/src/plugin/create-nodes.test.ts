@@ -1,7 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CreateNodesContextV2, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
+import {
+  AggregateCreateNodesError,
+  type CreateNodesContextV2,
+  type CreateNodesResult,
+  type TargetConfiguration,
+} from '@nx/devkit';
 import { createNodes, createNodesV2 } from './create-nodes';
 
 // createNodes reads real files through Nx's workspace context, so each test gets a folder on disk.
@@ -201,11 +206,11 @@ describe('createNodesV2', () => {
 
   it('two folders with the same project name: one error naming both folders', async () => {
     write({ ...extension('team-a/my-ext'), ...extension('team-b/my-ext') });
-    const error = await createNodesV2[1](
-      ['team-a/my-ext/metadata.json', 'team-b/my-ext/metadata.json'],
-      {},
-      context,
-    ).catch((e) => e);
+    const files = ['team-a/my-ext/metadata.json', 'team-b/my-ext/metadata.json'];
+    const error = await Promise.resolve()
+      .then(() => createNodesV2[1](files, {}, context))
+      .catch((e: unknown) => e);
+    if (!(error instanceof AggregateCreateNodesError)) throw new Error('expected an AggregateCreateNodesError');
     expect(error.errors).toHaveLength(1);
     expect(error.errors[0][1].message).toMatch(/both named "my-ext": team-a\/my-ext .* and team-b\/my-ext/);
     expect(error.partialResults).toHaveLength(1);
