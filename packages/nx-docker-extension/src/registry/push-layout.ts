@@ -18,6 +18,8 @@ export interface PushLayoutOptions {
   /** Progress lines (one per repository step); `verbose` adds one per request. */
   log?: (line: string) => void;
   verbose?: boolean;
+  /** The index digest the caller expects (from image.json), so a stale or mixed dist/ is refused. */
+  expectIndexDigest?: { digest: string; source: string };
   /** Blob uploads in flight at once. */
   concurrency?: number;
   /** A client to reuse (its counters then cover this push); otherwise one is made from the options above. */
@@ -105,6 +107,11 @@ export async function pushLayout(
   const refs = parsePushTags(tags, options.allowLatest ?? false);
   const plan = await planLayoutPush(layoutDir);
   const localDigest = plan.index.descriptor.digest;
+  if (options.expectIndexDigest && options.expectIndexDigest.digest !== localDigest) {
+    throw new PushRefusedError(
+      `${options.expectIndexDigest.source} says the image is ${options.expectIndexDigest.digest}, but ${layoutDir} holds ${localDigest}. dist/ is stale or mixed: run the build target again.`,
+    );
+  }
   const client =
     options.client ??
     new RegistryClient({
