@@ -1,0 +1,9 @@
+export interface CiGeneratorSchema {
+  name?: string;
+  mainBranch?: string;
+  registry?: string;
+  usernameSecret?: string;
+  passwordSecret?: string;
+  nodeVersion?: string;
+  skipFormat?: boolean;
+}
