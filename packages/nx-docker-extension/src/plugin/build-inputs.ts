@@ -2,16 +2,15 @@ import type { TargetConfiguration } from '@nx/devkit';
 import type { BuildContextFiles } from '../dockerignore';
 
 /**
- * Environment variables that change the bytes `docker buildx build` produces:
- * SOURCE_DATE_EPOCH sets every timestamp in the image (reproducible builds), and
- * BUILDX_NO_DEFAULT_ATTESTATIONS drops the provenance attestation from the index.
- * Deliberately not inputs: DOCKER_HOST, DOCKER_CONTEXT, BUILDX_BUILDER and DOCKER_CONFIG choose
- * where and with whose credentials the build runs, not what it builds; hashing them would make CI
- * and laptops miss each other's cache for the same image.
+ * Environment variables that change the bytes `docker buildx build` produces: SOURCE_DATE_EPOCH
+ * sets every timestamp in the image (the build executor then rewrites file times too, so equal
+ * inputs give an equal digest), BUILDX_GIT_LABELS adds git source and revision labels to it.
+ * Not inputs: DOCKER_HOST, DOCKER_CONTEXT, BUILDX_BUILDER and DOCKER_CONFIG choose where and with
+ * whose credentials the build runs, not what it builds; hashing them would make CI and laptops
+ * miss each other's cache for the same image. BUILDX_NO_DEFAULT_ATTESTATIONS has no effect: the
+ * executor always passes --provenance and --sbom.
  */
-export type TargetInput = NonNullable<TargetConfiguration['inputs']>[number];
-
-export const BUILD_ENV_INPUTS = ['BUILDX_NO_DEFAULT_ATTESTATIONS', 'SOURCE_DATE_EPOCH'] as const;
+export const BUILD_ENV_INPUTS = ['BUILDX_GIT_LABELS', 'SOURCE_DATE_EPOCH'] as const;
 
 // The characters Nx's glob engine reads as syntax; escaped, a path matches only itself.
 const GLOB_SYNTAX = /[\\*?[\]{}()!]/g;

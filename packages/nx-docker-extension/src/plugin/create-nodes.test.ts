@@ -148,7 +148,7 @@ describe('createNodesV2', () => {
       '!{workspaceRoot}/ext/ui/.cache/**',
       '!{workspaceRoot}/ext/NOTES.md',
       { dependentTasksOutputFiles: '**/*' },
-      { env: 'BUILDX_NO_DEFAULT_ATTESTATIONS' },
+      { env: 'BUILDX_GIT_LABELS' },
       { env: 'SOURCE_DATE_EPOCH' },
     ]);
   });
