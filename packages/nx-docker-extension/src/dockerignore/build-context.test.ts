@@ -67,6 +67,14 @@ describe('filterBuildContext', () => {
     expect(result).toEqual({ sent: ['build/Dockerfile'], excludedFiles: ['build/x.txt'], excludedDirectories: [] });
   });
 
+  it('carries parent matches down as BuildKit does: a pattern repeated after an exception does not undo it', () => {
+    // docs/keep.md: `docs` matched via the parent, `!docs/keep.md` re-included it, and the second `docs`
+    // is only tested against the file itself there (BuildKit's MatchesUsingParentResults; proven in the itg test).
+    const result = filterBuildContext(files, readDockerignore('docs\n!docs/keep.md\ndocs\n'));
+    expect(result.sent).toContain('docs/keep.md');
+    expect(result.excludedFiles).toEqual(['docs/a.md']);
+  });
+
   it('with no .dockerignore everything is sent', () => {
     expect(filterBuildContext(files, [])).toEqual({
       sent: [...files].sort(),
