@@ -141,7 +141,6 @@ export async function pushLayout(
     if (decision.action === 'unchanged') {
       // the repository holds every blob of this image: later tags on the same registry can mount from it
       for (const blob of plan.blobs) client.remember(ref, blob.digest);
-      log(`${tag}: unchanged, already ${localDigest}`);
       results.push({
         tag,
         status: 'unchanged',

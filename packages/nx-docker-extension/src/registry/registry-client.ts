@@ -435,7 +435,8 @@ export class RegistryClient {
       if (body instanceof Readable) body.destroy();
       this.auth.learn(spec.registry, response.headers.get('www-authenticate') ?? '');
       this.auth.dropTokens(spec.registry);
-      if (!(await this.auth.header(spec.registry, spec.scopes))) {
+      const retryWith = await this.auth.header(spec.registry, spec.scopes);
+      if (!retryWith || retryWith === authorization) {
         return new Response(text, { status: 401, headers: response.headers });
       }
     }

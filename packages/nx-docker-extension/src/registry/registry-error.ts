@@ -113,7 +113,7 @@ export function registryNetworkError(ctx: RegistryErrorContext, url: string, err
   // a failing request body (e.g. a corrupt layout blob) is our own error: pass it through unchanged
   if (cause instanceof Error && cause.name === 'OciLayoutError') return cause;
   const code = (cause as NodeJS.ErrnoException)?.code ?? '';
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/^(\w*Error: )+/, '');
   const origin = url.replace(/^(https?:\/\/[^/]+).*$/, '$1');
   let advice: string;
   if (code === 'ECONNREFUSED') advice = `Nothing answers at ${origin}: is the registry running?`;
