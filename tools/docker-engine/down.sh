@@ -9,38 +9,10 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
 
 STOP_TIMEOUT=${NXDE_STOP_TIMEOUT:-30}
-STOPPED=0
 
-# stop NAME PIDFILE PATTERN
-stop() {
-  local name=$1 pidfile=$2 pattern=$3 pid i
-  [[ -e $pidfile ]] || return 0
-  if ! pid=$(owned_pid "$pidfile" "$pattern"); then
-    say "$name: $pidfile names no process of up.sh (gone, or its pid was reused); removing the pid file"
-    rm -f "$pidfile"
-    return 0
-  fi
-  step "stop $name (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    # Same check again right before SIGKILL, so a reused pid is never hit.
-    if [[ $(cmdline_of "$pid") == *"$pattern"* ]]; then
-      kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.2
-      rm -f "$pidfile"
-      STOPPED=1
-      ok "killed after ${STOP_TIMEOUT}s"
-      return 0
-    fi
-  fi
-  rm -f "$pidfile"
-  STOPPED=1
-  ok
-}
+NAMES=("registry with auth" registry dockerd)
+PIDFILES=("$STATE/auth-registry.pid" "$STATE/registry.pid" "$STATE/dockerd.pid")
+PATTERNS=("$(registry_pattern auth-registry)" "$(registry_pattern registry)" "$(dockerd_pattern)")
 
 main() {
   if [[ ! -d $STATE ]]; then
@@ -50,14 +22,44 @@ main() {
   # Wait for a running up.sh rather than stopping things under it.
   exec 9>"$STATE/up.lock"
   flock -w 900 9 || die "up.sh holds $STATE/up.lock for 15 minutes"
-  stop "registry with auth" "$STATE/auth-registry.pid" "$(registry_pattern auth-registry)"
-  stop registry "$STATE/registry.pid" "$(registry_pattern registry)"
-  stop dockerd "$STATE/dockerd.pid" "$(dockerd_pattern)"
-  if [[ $STOPPED == 0 ]]; then
+
+  local i pid pids=() labels=()
+  for i in "${!NAMES[@]}"; do
+    [[ -e ${PIDFILES[i]} ]] || continue
+    if pid=$(owned_pid "${PIDFILES[i]}" "${PATTERNS[i]}"); then
+      pids[i]=$pid
+      labels+=("${NAMES[i]} (pid $pid)")
+    else
+      say "${NAMES[i]}: ${PIDFILES[i]} names no process of up.sh (gone, or its pid was reused); removing the pid file"
+      rm -f "${PIDFILES[i]}"
+    fi
+  done
+  if [[ ${#pids[@]} -eq 0 ]]; then
     say "nothing to stop: no process started by up.sh is running"
-  else
-    say "down (caches in $CACHE and registry storage kept; up.sh brings it back)"
+    return 0
   fi
+
+  local joined
+  joined=$(printf '%s, ' "${labels[@]}")
+  step "stop ${joined%, }"
+  for i in "${!pids[@]}"; do kill -TERM "${pids[i]}" 2>/dev/null || true; done
+  local t alive killed=()
+  for ((t = 0; t < STOP_TIMEOUT * 10; t++)); do
+    alive=0
+    for i in "${!pids[@]}"; do kill -0 "${pids[i]}" 2>/dev/null && alive=1; done
+    [[ $alive == 0 ]] && break
+    sleep 0.1
+  done
+  for i in "${!pids[@]}"; do
+    # Same check again right before SIGKILL, so a reused pid is never hit.
+    if kill -0 "${pids[i]}" 2>/dev/null && [[ $(cmdline_of "${pids[i]}") == *"${PATTERNS[i]}"* ]]; then
+      kill -KILL "${pids[i]}" 2>/dev/null || true
+      killed+=("${NAMES[i]}")
+    fi
+    rm -f "${PIDFILES[i]}"
+  done
+  ok "${killed[*]:+killed after ${STOP_TIMEOUT}s: ${killed[*]}}"
+  say "down (kept: caches in $CACHE, registry storage, daemon.json, binfmt; up.sh brings it back)"
 }
 
 main "$@"

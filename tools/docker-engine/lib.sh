@@ -3,12 +3,14 @@
 # Shared by up.sh and down.sh: paths, step lines, pid-file checks.
 
 NXDE_UID=$(id -u)
-if [[ $NXDE_UID -eq 0 ]]; then
-  STATE=${NXDE_STATE_DIR:-/run/nx-docker-extension}
-else
-  STATE=${NXDE_STATE_DIR:-${XDG_RUNTIME_DIR:-/tmp}/nx-docker-extension-$NXDE_UID}
+if [[ -z ${HOME:-} ]]; then
+  HOME=$(getent passwd "$NXDE_UID" | cut -d: -f6)
+  export HOME
 fi
 CACHE=${NXDE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nx-docker-extension/docker-engine}
+# Pid files, logs, registry configs, testbed.env, auth.env. NXDE_TESTBED_STATE is the
+# name the tests' support code reads, so both spellings are honoured.
+STATE=${NXDE_STATE_DIR:-${NXDE_TESTBED_STATE:-$CACHE/state}}
 REGISTRY_PORT=${NXDE_REGISTRY_PORT:-5000}
 AUTH_REGISTRY_PORT=${NXDE_AUTH_REGISTRY_PORT:-5001}
 LOG=$STATE/up.log

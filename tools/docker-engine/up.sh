@@ -49,8 +49,6 @@ esac
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
-engine_answers() { have docker && timeout 15 docker info >/dev/null 2>&1; }
-
 # The engine builds (and pushes) multi-platform images when it uses the
 # containerd image store, or when the current buildx builder is not the plain
 # docker driver and lists both platforms.
@@ -186,19 +184,20 @@ deb_of() { # PKG [ARCH]: path of the cached .deb
   head -n 1 <<<"$f"
 }
 
-# unpack_tree DIR DEB...: dpkg-deb -x each into DIR, once per set of .debs.
+# unpack_tree DIR DEB...: dpkg-deb -x into DIR each .deb not unpacked there yet
+# (additive: the engine may be running from this tree).
 unpack_tree() {
-  local dir=$1 key deb
+  local dir=$1 deb name
   shift
-  key=$(for deb in "$@"; do basename "$deb"; done)
-  if [[ -f $dir/.unpacked && $(cat "$dir/.unpacked") == "$key" ]]; then
-    return 0
-  fi
-  rm -rf "$dir"
   mkdir -p "$dir"
-  for deb in "$@"; do run dpkg-deb -x "$deb" "$dir"; done
-  echo "$key" >"$dir/.unpacked"
-  CHANGED=1
+  touch "$dir/.unpacked"
+  for deb in "$@"; do
+    name=$(basename "$deb")
+    grep -qxF "$name" "$dir/.unpacked" && continue
+    run dpkg-deb -x "$deb" "$dir"
+    echo "$name" >>"$dir/.unpacked"
+    CHANGED=1
+  done
 }
 
 # --- steps ---------------------------------------------------------------------
@@ -215,15 +214,27 @@ check_engine() {
   if pid=$(owned_pid "$STATE/dockerd.pid" "$(dockerd_pattern)"); then
     ENGINE_MODE=ours
     ok "running, started by up.sh (pid $pid)"
-  elif engine_answers; then
+  elif ! have docker; then
+    ENGINE_MODE=start
+    ok "no docker CLI and no engine; up.sh will bring both"
+  elif DOCKER_ERR=$(timeout 15 docker info 2>&1 >/dev/null); then
     engine_multiplatform || die "a Docker engine answers ($(docker context show 2>/dev/null || echo default) context) but cannot build multi-platform images, and up.sh will not start a second one" \
       "fix one of:" \
       "  - use the containerd image store: {\"features\":{\"containerd-snapshotter\":true}} in /etc/docker/daemon.json, then restart dockerd (Docker Desktop: Settings > General > Use containerd for pulling and storing images)" \
       "  - or a builder that can: docker buildx create --use --driver docker-container --platform linux/amd64,linux/arm64" \
       "  - or stop that engine and run up.sh again (as root) to start its own"
     ENGINE_MODE=existing
-    ok "an engine that builds multi-platform images already answers; not starting one"
+    if timeout 15 docker buildx inspect 2>/dev/null | grep -q "linux/$OTHER_ARCH"; then
+      ok "an engine that builds multi-platform images already answers; not starting one"
+    else
+      ok "an engine that builds multi-platform images already answers; not starting one"
+      say "warning: its builder lists no linux/$OTHER_ARCH, so RUN steps of $OTHER_ARCH stages may fail (needs QEMU binfmt: update-binfmts --enable $QEMU_FMT on Debian)"
+    fi
   else
+    if grep -qi 'permission denied' <<<"$DOCKER_ERR"; then
+      die "an engine is there but answers uid $NXDE_UID with: $(grep -i -m1 'permission denied' <<<"$DOCKER_ERR")" \
+        "fix: sudo usermod -aG docker $(id -un) (then log in again), or run as root"
+    fi
     if [[ -n ${DOCKER_HOST:-} ]]; then
       die "DOCKER_HOST=$DOCKER_HOST does not answer" "unset DOCKER_HOST to let up.sh start a local engine, or start that engine"
     fi
@@ -243,6 +254,9 @@ check_engine() {
 check_port() {
   local role=$1 port=$2 pid who status
   if pid=$(owned_pid "$STATE/$role.pid" "$(registry_pattern "$role")"); then
+    grep -qx "  addr: 127.0.0.1:$port" "$STATE/$role.yml" ||
+      die "up.sh's $role (pid $pid) serves $(grep -o '127.0.0.1:[0-9]*' "$STATE/$role.yml"), not 127.0.0.1:$port" \
+        "to change ports: tools/docker-engine/down.sh, then up.sh with the new port"
     PORT_MODE=ours
     return
   fi
@@ -273,36 +287,39 @@ check_ports() {
   ok "registry: $REG_MODE, auth registry: $AUTH_MODE"
 }
 
-# Not root or not Debian: say exactly what is missing and how to get it, install nothing.
+# Not root or not Debian: go on only where nothing needs installing or starting as
+# root; otherwise say exactly what is missing and how to get it, and install nothing.
 check_can_install() {
-  local need_pkgs=() problems=() p
+  local need_pkgs=() problems=() is_debian=0 images_missing=0 missing=''
   [[ $ENGINE_MODE == start ]] && need_pkgs+=("${SYSTEM_PACKAGES_ENGINE[@]}")
   [[ $REG_MODE == start || $AUTH_MODE == start ]] && need_pkgs+=("${SYSTEM_PACKAGES_REGISTRY[@]}")
-  local is_debian=0
   if [[ -r /etc/os-release ]] && grep -qx 'ID=debian' /etc/os-release && have apt-get && have dpkg-deb; then
     is_debian=1
-  fi
-  if [[ $is_debian == 0 ]]; then
-    [[ $ENGINE_MODE == start ]] && problems+=("no Docker engine answers: start one that builds multi-platform images (Docker Desktop with 'Use containerd for pulling and storing images'), then run $0 again")
-    [[ $REG_MODE == start ]] && problems+=("no registry on 127.0.0.1:$REGISTRY_PORT: docker run -d -p 127.0.0.1:$REGISTRY_PORT:5000 -e REGISTRY_STORAGE_DELETE_ENABLED=true registry:2")
-    [[ $AUTH_MODE == start ]] && problems+=("no auth registry on 127.0.0.1:$AUTH_REGISTRY_PORT: see README.md (htpasswd user $AUTH_USER)")
-    problems+=("the base images are made from Debian packages: run this script on Debian 12 (CI and the dev machines are), or push $BASE_IMAGE yourself")
-    die "up.sh installs and starts things only on Debian ($(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-unknown OS}"))" "${problems[@]}"
-  fi
-  if [[ $NXDE_UID -ne 0 ]]; then
-    local missing
     missing=$(missing_packages "${need_pkgs[@]}" | tr '\n' ' ')
-    [[ -n $missing ]] && problems+=("Debian packages: sudo apt-get update && sudo apt-get install -y ${missing% }")
-    [[ $ENGINE_MODE == start ]] && problems+=("a Docker engine that builds multi-platform images: sudo $0 (starts dockerd 26 with the containerd image store)")
-    [[ $NEED_CLI == 1 ]] && problems+=("the docker CLI: sudo $0 (links Debian $SUITE's docker CLI into /usr/local/bin)")
-    if [[ ${#problems[@]} -gt 0 ]]; then
-      die "not root (uid $NXDE_UID), so up.sh installs nothing; missing:" "${problems[@]}"
-    fi
+    missing=${missing% }
   fi
-  for p in "${need_pkgs[@]}"; do
-    case $p in *[!a-z0-9.+-]*) die "bad package name $p" ;; esac
-  done
+  if [[ $REG_MODE == start ]] || ! registry_has testbed/busybox 1 || ! registry_has testbed/golang 1; then
+    images_missing=1
+  fi
   NEED_PKGS=("${need_pkgs[@]}")
+  [[ $is_debian == 1 && $NXDE_UID -eq 0 ]] && return 0
+
+  if [[ $is_debian == 0 ]]; then
+    [[ $ENGINE_MODE == start ]] && problems+=("a Docker engine that builds multi-platform images: Docker Desktop with 'Use containerd for pulling and storing images' (Settings > General), or a docker-container builder: docker buildx create --use --driver docker-container")
+    [[ $NEED_BUILDX == 1 ]] && problems+=("the buildx CLI plugin (Docker Desktop ships it; elsewhere see docs.docker.com/build/install-buildx)")
+    [[ $REG_MODE == start ]] && problems+=("a registry on 127.0.0.1:$REGISTRY_PORT: docker run -d --name nxde-registry -p 127.0.0.1:$REGISTRY_PORT:5000 -e REGISTRY_STORAGE_DELETE_ENABLED=true registry:2")
+    [[ $AUTH_MODE == start ]] && problems+=("a registry with htpasswd auth ($AUTH_USER) on 127.0.0.1:$AUTH_REGISTRY_PORT: see tools/docker-engine/README.md")
+    [[ $images_missing == 1 ]] && problems+=("$BASE_IMAGE and $GO_IMAGE: up.sh makes them from Debian packages, so run it once on Debian 12 (CI, dev machines)")
+    [[ ${#problems[@]} -gt 0 ]] &&
+      die "up.sh installs and starts things only on Debian, and this is $(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-an unknown OS}" || echo 'an unknown OS'); missing:" "${problems[@]}"
+    return 0
+  fi
+  # Debian, not root: downloads into the cache, registries and images are fine; system changes are not.
+  [[ -n $missing ]] && problems+=("Debian packages: sudo apt-get update && sudo apt-get install -y $missing")
+  [[ $ENGINE_MODE == start ]] && problems+=("a Docker engine that builds multi-platform images: sudo $0 (starts dockerd 26 with the containerd image store)")
+  [[ $NEED_CLI == 1 ]] && problems+=("the docker CLI: sudo $0 (links Debian $SUITE's docker CLI into /usr/local/bin)")
+  [[ ${#problems[@]} -gt 0 ]] && die "not root (uid $NXDE_UID), so up.sh installs nothing; missing:" "${problems[@]}"
+  return 0
 }
 
 install_system_packages() {
@@ -460,28 +477,8 @@ stop_our_dockerd() {
   die "dockerd (pid $pid) did not stop within 30s after SIGTERM"
 }
 
-start_dockerd() {
-  [[ $ENGINE_MODE != existing ]] || return 0
-  if [[ $ENGINE_MODE == ours ]]; then
-    [[ $DAEMON_JSON_CHANGED == 1 ]] || return 0
-    step "dockerd restart (daemon.json changed)"
-    stop_our_dockerd
-  else
-    step "dockerd"
-  fi
-  local log=$STATE/dockerd.log pid
-  : >"$log"
-  local args=(--pidfile "$STATE/dockerd.pid")
-  if [[ -n ${NXDE_DOCKERD_ARGS:-} ]]; then
-    local extra
-    read -r -a extra <<<"$NXDE_DOCKERD_ARGS"
-    args+=("${extra[@]}")
-  fi
-  rm -f "$STATE/dockerd.pid"
-  # Own session, no inherited descriptors (the lock, the caller's pipes).
-  PATH="$ENGINE_BIN:$PATH" setsid "$ENGINE_BIN/dockerd" "${args[@]}" </dev/null >>"$log" 2>&1 9>&- &
-  pid=$!
-  CHANGED=1
+wait_for_dockerd() { # PID
+  local pid=$1 log=$STATE/dockerd.log
   local deadline=$(($(now_us) + DOCKERD_TIMEOUT * 1000000))
   until timeout 5 docker info >/dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -495,6 +492,37 @@ start_dockerd() {
     sleep 0.2
   done
   engine_multiplatform || die "dockerd answers but does not use the containerd image store (see $log)" "$(tail -n 10 "$log")"
+}
+
+start_dockerd() {
+  local log=$STATE/dockerd.log pid
+  if [[ $ENGINE_MODE == ours ]]; then
+    pid=$(owned_pid "$STATE/dockerd.pid" "$(dockerd_pattern)")
+    if [[ $DAEMON_JSON_CHANGED == 0 ]]; then
+      timeout 5 docker info >/dev/null 2>&1 && return 0
+      step "dockerd (pid $pid) still starting"
+      wait_for_dockerd "$pid"
+      ok
+      return 0
+    fi
+    step "dockerd restart (daemon.json changed)"
+    stop_our_dockerd
+  else
+    step "dockerd"
+  fi
+  : >"$log"
+  local args=(--pidfile "$STATE/dockerd.pid")
+  if [[ -n ${NXDE_DOCKERD_ARGS:-} ]]; then
+    local extra
+    read -r -a extra <<<"$NXDE_DOCKERD_ARGS"
+    args+=("${extra[@]}")
+  fi
+  rm -f "$STATE/dockerd.pid"
+  # Own session, no inherited descriptors (the lock, the caller's pipes).
+  PATH="$ENGINE_BIN:$PATH" setsid "$ENGINE_BIN/dockerd" "${args[@]}" </dev/null >>"$log" 2>&1 9>&- &
+  pid=$!
+  CHANGED=1
+  wait_for_dockerd "$pid"
   ok "pid $pid, $(docker version --format '{{.Server.Version}}' 2>/dev/null), log $log"
 }
 
@@ -599,36 +627,87 @@ busybox_rootfs() { # ARCH DIR
   rm -rf "$tmp"
 }
 
+# Base images are built once into OCI layouts in the cache ($IMAGES_DIR/*.oci), keyed
+# by their recipe; a fresh registry gets them pushed from there byte for byte.
+layout_key() { sha256sum | cut -c1-64; }
+layout_ok() { [[ -f $1/index.json && -f $1/.key && $(cat "$1/.key") == "$2" ]]; }
+layout_digest() { grep -o '"digest":"sha256:[0-9a-f]*"' "$1/index.json" | head -n 1 | cut -d'"' -f4; }
+
+# build_layout LAYOUT KEY CONTEXT ARGS...: docker buildx build into an OCI layout.
+build_layout() {
+  local layout=$1 key=$2 ctx=$3
+  shift 3
+  rm -rf "$layout.tmp"
+  run docker buildx build --provenance=false --sbom=false "$@" \
+    --output "type=oci,tar=false,dest=$layout.tmp" "$ctx"
+  rm -rf "$layout.tmp/ingest" "$layout"
+  echo "$key" >"$layout.tmp/.key"
+  mv "$layout.tmp" "$layout"
+}
+
+push_layout() { # LAYOUT REPO TAG...
+  have node || die "node is needed to push $1 (tools/docker-engine/push-oci-layout.mjs)"
+  run node "$HERE/push-oci-layout.mjs" "$1" "$REGISTRY" "${@:2}"
+}
+
+# shellcheck disable=SC2016 # ${TARGETARCH} is for the Dockerfile
+BUSYBOX_DOCKERFILE='# Written by tools/docker-engine/up.sh: busybox-static from Debian, both arches.
+FROM scratch
+ARG TARGETARCH
+COPY rootfs-${TARGETARCH}/ /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+CMD ["sh"]
+'
+
 build_base_image() {
   step "image $BASE_IMAGE"
   if registry_has testbed/busybox 1; then
     ok "present"
     return
   fi
-  fetch_debs "busybox-static:$ARCH" "busybox-static:$OTHER_ARCH"
-  local ctx=$IMAGES_DIR/busybox
-  mkdir -p "$ctx"
-  local tmpbb
-  tmpbb=$(mktemp -d)
-  run dpkg-deb -x "$(deb_of busybox-static "$ARCH")" "$tmpbb"
-  BUSYBOX_NATIVE=$tmpbb/usr/bin/busybox
-  [[ -x $BUSYBOX_NATIVE ]] || BUSYBOX_NATIVE=$tmpbb/bin/busybox
-  busybox_rootfs amd64 "$ctx/rootfs-amd64"
-  busybox_rootfs arm64 "$ctx/rootfs-arm64"
-  rm -rf "$tmpbb"
-  cat >"$ctx/Dockerfile" <<'EOF'
-# Written by tools/docker-engine/up.sh: busybox-static from Debian, both arches.
-FROM scratch
-ARG TARGETARCH
-COPY rootfs-${TARGETARCH}/ /
-ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-CMD ["sh"]
-EOF
-  run docker buildx build --platform linux/amd64,linux/arm64 --provenance=false --sbom=false \
-    -t "$BASE_IMAGE" -t "$REGISTRY/testbed/busybox:latest" --push "$ctx"
+  fetch_debs "busybox-static:amd64" "busybox-static:arm64"
+  local layout=$IMAGES_DIR/busybox.oci key note="pushed from the cache"
+  key=$({
+    echo "recipe 1"
+    echo "$BUSYBOX_DOCKERFILE"
+    deb_of busybox-static amd64
+    deb_of busybox-static arm64
+  } | layout_key)
+  if ! layout_ok "$layout" "$key"; then
+    local ctx=$IMAGES_DIR/busybox tmpbb
+    rm -rf "$ctx"
+    mkdir -p "$ctx"
+    tmpbb=$(mktemp -d)
+    run dpkg-deb -x "$(deb_of busybox-static "$ARCH")" "$tmpbb"
+    BUSYBOX_NATIVE=$tmpbb/usr/bin/busybox
+    [[ -x $BUSYBOX_NATIVE ]] || BUSYBOX_NATIVE=$tmpbb/bin/busybox
+    busybox_rootfs amd64 "$ctx/rootfs-amd64"
+    busybox_rootfs arm64 "$ctx/rootfs-arm64"
+    rm -rf "$tmpbb"
+    printf '%s' "$BUSYBOX_DOCKERFILE" >"$ctx/Dockerfile"
+    build_layout "$layout" "$key" "$ctx" --platform linux/amd64,linux/arm64
+    rm -rf "$ctx"
+    note="built and pushed"
+  fi
+  push_layout "$layout" testbed/busybox 1 latest
   registry_has testbed/busybox 1 || die "pushed $BASE_IMAGE but the registry does not list it"
   CHANGED=1
-  ok "pushed (linux/amd64, linux/arm64)"
+  ok "$note (linux/amd64, linux/arm64)"
+}
+
+go_dockerfile() {
+  cat <<EOF
+# Written by tools/docker-engine/up.sh: Debian's Go $GO_VERSION on the test-bed busybox.
+FROM base
+# Two layers, compressed in parallel.
+COPY tree/usr/lib/ /usr/lib/
+COPY tree/usr/share/ /usr/share/
+ENV GOROOT=/usr/lib/go-$GO_VERSION \\
+    PATH=/root/go/bin:/usr/lib/go-$GO_VERSION/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \\
+    HOME=/root GOPATH=/root/go GOCACHE=/root/.cache/go-build \\
+    CGO_ENABLED=0 GOTOOLCHAIN=local
+CMD ["go", "version"]
+EOF
 }
 
 build_go_image() {
@@ -638,30 +717,34 @@ build_go_image() {
     return
   fi
   fetch_debs "$GO_PKG-go" "$GO_PKG-src"
-  local ctx=$IMAGES_DIR/golang
-  unpack_tree "$ctx/tree" "$(deb_of "$GO_PKG-go")" "$(deb_of "$GO_PKG-src")"
-  # The Go test suite and test data are not needed to build, and are half the size.
-  rm -rf "$ctx/tree/usr/share/go-$GO_VERSION/test"
-  find "$ctx/tree/usr/share/go-$GO_VERSION/src" -type d -name testdata -prune -exec rm -rf {} +
-  [[ -x $ctx/tree/usr/lib/go-$GO_VERSION/bin/go ]] || die "$ctx/tree/usr/lib/go-$GO_VERSION/bin/go is missing after unpacking $GO_PKG-go"
-  cat >"$ctx/Dockerfile" <<EOF
-# Written by tools/docker-engine/up.sh: Debian's Go $GO_VERSION on the test-bed busybox.
-FROM base
-COPY tree/usr/ /usr/
-ENV GOROOT=/usr/lib/go-$GO_VERSION \\
-    PATH=/root/go/bin:/usr/lib/go-$GO_VERSION/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \\
-    HOME=/root GOPATH=/root/go GOCACHE=/root/.cache/go-build \\
-    CGO_ENABLED=0 GOTOOLCHAIN=local
-CMD ["go", "version"]
-EOF
-  printf 'tree/usr/share/doc\n' >"$ctx/.dockerignore"
-  # zstd: half the export time of gzip for this 280 MB layer.
-  run docker buildx build --platform "linux/$ARCH" --provenance=false --sbom=false \
-    --build-context "base=docker-image://$BASE_IMAGE" \
-    --output "type=image,name=$GO_IMAGE,push=true,compression=zstd" "$ctx"
+  local layout=$IMAGES_DIR/golang.oci key note="pushed from the cache"
+  key=$({
+    echo "recipe 1 linux/$ARCH"
+    go_dockerfile
+    deb_of "$GO_PKG-go"
+    deb_of "$GO_PKG-src"
+    layout_digest "$IMAGES_DIR/busybox.oci"
+  } | layout_key)
+  if ! layout_ok "$layout" "$key"; then
+    local ctx=$IMAGES_DIR/golang
+    rm -rf "$ctx"
+    unpack_tree "$ctx/tree" "$(deb_of "$GO_PKG-go")" "$(deb_of "$GO_PKG-src")"
+    # The Go test suite and test data are not needed to build, and are half the size.
+    rm -rf "$ctx/tree/usr/share/go-$GO_VERSION/test" "$ctx/tree/usr/share/doc"
+    find "$ctx/tree/usr/share/go-$GO_VERSION/src" -type d -name testdata -prune -exec rm -rf {} +
+    [[ -x $ctx/tree/usr/lib/go-$GO_VERSION/bin/go ]] ||
+      die "$ctx/tree/usr/lib/go-$GO_VERSION/bin/go is missing after unpacking $GO_PKG-go"
+    go_dockerfile >"$ctx/Dockerfile"
+    # gzip (the default), not zstd: images built FROM this one keep its layers as they are.
+    build_layout "$layout" "$key" "$ctx" --platform "linux/$ARCH" \
+      --build-context "base=oci-layout://$IMAGES_DIR/busybox.oci"
+    rm -rf "$ctx"
+    note="built and pushed"
+  fi
+  push_layout "$layout" testbed/golang 1
   registry_has testbed/golang 1 || die "pushed $GO_IMAGE but the registry does not list it"
   CHANGED=1
-  ok "pushed (linux/$ARCH, go $GO_VERSION)"
+  ok "$note (linux/$ARCH, go $GO_VERSION)"
 }
 
 write_env_file() {
@@ -688,6 +771,7 @@ write_env_file() {
 main() {
   local t0
   t0=$(now_us)
+  [[ -n $QEMU_FMT ]] || die "this machine is $(uname -m); the test bed knows amd64 and arm64 hosts only"
   mkdir -p "$STATE" || die "cannot create the state directory $STATE" "set NXDE_STATE_DIR to a writable directory"
   : >"$LOG"
   # One up.sh at a time (tests may call it in parallel).
