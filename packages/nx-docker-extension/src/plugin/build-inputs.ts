@@ -1,6 +1,8 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { BuildContextFiles } from '../dockerignore';
 
+export type TargetInput = NonNullable<TargetConfiguration['inputs']>[number];
+
 /**
  * Environment variables that change the bytes `docker buildx build` produces: SOURCE_DATE_EPOCH
  * sets every timestamp in the image (the build executor then rewrites file times too, so equal
