@@ -1,0 +1,199 @@
+// Real builds (buildx, both platforms) of purpose-made extensions, verified from the OCI layout and from the registry.
+import { join } from 'node:path';
+import { RegistryClient } from '../registry';
+import { requireTestBed, TestBed, uniqueRepo } from '../test-support/test-bed';
+import { layoutSource } from './layout-source';
+import { registrySource } from './registry-source';
+import { buildFixture, Fixture, goodFixture, tempDir, writeFixture } from './test-support/extension-fixture';
+import { VerifyOptions, VerifyReport, verifyImage } from './verify-image';
+
+interface Case {
+  name: string;
+  change?: (f: Fixture) => void;
+  platforms?: string[];
+  tag?: string;
+  profile?: 'default' | 'marketplace';
+  /** Every failing rule × platform, and a pattern its message must match. */
+  failures: { rule: string; where: string; message: RegExp }[];
+}
+
+const both = (rule: string, message: RegExp) =>
+  ['linux/amd64', 'linux/arm64'].map((where) => ({ rule, where, message }));
+
+const CASES: Case[] = [
+  { name: 'a correct extension passes', failures: [] },
+  { name: 'a correct extension passes the marketplace profile', profile: 'marketplace', failures: [] },
+  {
+    name: 'no arm64 variant',
+    platforms: ['linux/amd64'],
+    failures: [
+      {
+        rule: 'platforms-required',
+        where: 'image',
+        message:
+          /^image: image index: found platforms linux\/amd64; no linux\/arm64 variant; expected a variant for each of linux\/amd64, linux\/arm64/,
+      },
+    ],
+  },
+  {
+    name: 'a darwin binary of the wrong architecture in the arm64 variant',
+    change: (f) => (f.steps = f.steps.map((s) => s.replace('bin/darwin-${TARGETARCH}/', 'bin/darwin-amd64/'))),
+    failures: [
+      {
+        rule: 'host-binary-arch',
+        where: 'linux/arm64',
+        message:
+          /^linux\/arm64: \/darwin\/kubectl: found Mach-O x86_64; expected Mach-O arm64 or universal for the linux\/arm64 variant/,
+      },
+    ],
+  },
+  {
+    name: 'a windows binary named in metadata.json but absent from the arm64 variant',
+    change: (f) => {
+      f.files['bin/windows-arm64/kubectl.exe'] = null;
+      f.files['bin/windows-arm64/README.txt'] = 'no windows/arm64 build\n';
+    },
+    failures: [
+      {
+        rule: 'host-binary-present',
+        where: 'linux/arm64',
+        message:
+          /^linux\/arm64: \/windows\/kubectl.exe: found no such file; expected the windows binary metadata.json names, in every variant/,
+      },
+    ],
+  },
+  {
+    name: 'a missing icon',
+    change: (f) => (f.steps = f.steps.map((s) => s.replace('metadata.json docker.svg', 'metadata.json'))),
+    failures: both('icon-present', /: \/docker.svg: found no such file; expected the icon file metadata.json names/),
+  },
+  {
+    name: 'an extra root key in metadata.json',
+    change: (f) => (f.metadata = { ...(f.metadata as object), name: 'fixture' }),
+    failures: both(
+      'metadata-schema',
+      /: \/metadata.json name: found extra root key 'name'; expected only icon, ui, vm, host at the root/,
+    ),
+  },
+  {
+    name: 'vm with both image and composefile',
+    change: (f) =>
+      ((f.metadata as { vm: object }).vm = { image: '${DESKTOP_PLUGIN_IMAGE}', composefile: 'docker-compose.yaml' }),
+    failures: both('vm-backend', /: \/metadata.json vm: found both image and composefile; expected exactly one of/),
+  },
+  {
+    name: 'an empty required label (marketplace profile)',
+    profile: 'marketplace',
+    change: (f) => (f.labels['com.docker.extension.changelog'] = ''),
+    failures: both(
+      'label-required',
+      /: label com.docker.extension.changelog: found an empty value; expected a non-empty value/,
+    ),
+  },
+  {
+    name: 'an empty required label only warns in the default profile',
+    change: (f) => (f.labels['com.docker.extension.changelog'] = ''),
+    failures: [],
+  },
+  {
+    name: 'the UI entry file missing',
+    change: (f) => (f.files['ui/index.html'] = null),
+    failures: both('ui-entry-present', /: \/ui\/index.html: found no such file; expected the UI entry file/),
+  },
+  {
+    name: 'node_modules under the UI root',
+    change: (f) => (f.files['ui/node_modules/left-pad/index.js'] = 'module.exports = 1;\n'),
+    failures: both('ui-no-node-modules', /: \/ui\/node_modules: found a node_modules folder under the UI root/),
+  },
+  {
+    name: 'node_modules removed by a later layer (a whiteout) passes',
+    change: (f) => {
+      f.files['ui/node_modules/left-pad/index.js'] = 'module.exports = 1;\n';
+      f.steps.push('RUN rm -rf /ui/node_modules');
+    },
+    failures: [],
+  },
+  {
+    name: 'a symlink under the UI root made by RUN (under QEMU for arm64)',
+    change: (f) => f.steps.push('RUN ln -s index.html /ui/home.html'),
+    failures: both('ui-no-symlinks', /: \/ui\/home.html: found a symlink to 'index.html'; expected regular files only/),
+  },
+  {
+    name: "'latest' as the tag (marketplace profile)",
+    profile: 'marketplace',
+    tag: 'latest',
+    failures: [
+      {
+        rule: 'tag-semver',
+        where: 'image',
+        message: /^image: tag .*:latest: found 'latest', which is not a release; expected a semver tag/,
+      },
+    ],
+  },
+];
+
+function verdicts(report: VerifyReport) {
+  return report.results.map((r) => ({
+    rule: r.rule,
+    where: r.where,
+    status: r.status,
+    messages: r.findings.map((f) => f.message),
+  }));
+}
+
+describe('verifyImage on real two-platform builds', () => {
+  let bed: TestBed;
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(() => {
+    bed = requireTestBed();
+  });
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+
+  describe.each(CASES)('$name', (c) => {
+    let layoutReport: VerifyReport;
+    let reference: string;
+    let options: VerifyOptions;
+
+    beforeAll(async () => {
+      const { dir, remove } = await tempDir('verify-itg');
+      cleanups.push(remove);
+      const fixture = goodFixture();
+      c.change?.(fixture);
+      const context = join(dir, 'context');
+      await writeFixture(fixture, context);
+      reference = `${bed.registry}/${uniqueRepo('verify')}:${c.tag ?? '1.0.0'}`;
+      options = { profile: c.profile, tags: [reference] };
+      const layout = join(dir, 'image');
+      await buildFixture(context, { baseImage: bed.baseImage, platforms: c.platforms, output: { layout } });
+      layoutReport = await verifyImage(await layoutSource(layout), options);
+      await buildFixture(context, { baseImage: bed.baseImage, platforms: c.platforms, output: { push: reference } });
+    });
+
+    it(
+      c.failures.length
+        ? 'fails with the rule id and a message naming platform, file or label, found and expected'
+        : 'passes',
+      () => {
+        const failing = layoutReport.results.filter((r) => r.status === 'fail');
+        expect(failing.map((r) => `${r.rule} ${r.where}`).sort()).toEqual(
+          c.failures.map((f) => `${f.rule} ${f.where}`).sort(),
+        );
+        for (const expected of c.failures) {
+          const result = failing.find((r) => r.rule === expected.rule && r.where === expected.where)!;
+          expect(result.findings.map((f) => f.message)).toContainEqual(expect.stringMatching(expected.message));
+        }
+        expect(layoutReport.passed).toBe(c.failures.length === 0);
+        expect(layoutReport.stats.distinctLayers).toBeGreaterThan(0);
+      },
+    );
+
+    it('gives the same verdicts on the image pushed to the registry', async () => {
+      const remote = await verifyImage(registrySource(reference, new RegistryClient()), options);
+      expect(remote.source).toEqual({ kind: 'registry', location: reference });
+      expect(verdicts(remote)).toEqual(verdicts(layoutReport));
+      expect(remote.stats.secondReads).toBe(0);
+    });
+  });
+});
