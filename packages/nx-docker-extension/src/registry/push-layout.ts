@@ -121,6 +121,7 @@ export async function pushLayout(
       log: options.verbose ? log : undefined,
     });
 
+  for (const ref of refs) client.willPush(ref);
   // decide every tag before writing anything
   const decisions = [];
   for (const ref of refs) {

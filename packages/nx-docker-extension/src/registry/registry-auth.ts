@@ -48,6 +48,8 @@ export class RegistryAuth {
   private readonly challenges = new Map<string, AuthChallenge | null>();
   private readonly credentialCache = new Map<string, Promise<Credentials | undefined>>();
   private readonly tokens = new Map<string, CachedToken[]>();
+  /** Token requests in flight, so parallel uploads share one instead of each asking the realm. */
+  private readonly pending = new Map<string, Promise<CachedToken>>();
 
   constructor(options: RegistryAuthOptions = {}) {
     this.env = options.env ?? process.env;
@@ -94,6 +96,7 @@ export class RegistryAuth {
   /** Forget tokens so the next request fetches a fresh one (after a 401 on a cached token). */
   dropTokens(registry: string): void {
     this.tokens.delete(registry);
+    for (const key of this.pending.keys()) if (key.startsWith(`${registry} `)) this.pending.delete(key);
   }
 
   /** The Authorization header for requests on `scopes`, or undefined for anonymous. */
@@ -118,9 +121,23 @@ export class RegistryAuth {
     const cached = (this.tokens.get(registry) ?? []).filter((t) => t.expiresAt > now);
     const hit = cached.find((t) => scopes.every((s) => covers(t.scopes, s)));
     if (hit) return hit.header;
-    const token = await this.fetchToken(registry, challenge, scopes, creds);
-    this.tokens.set(registry, [...cached, token]);
-    return token.header;
+    const key = `${registry} ${[...scopes].sort().join(' ')}`;
+    let fetching = this.pending.get(key);
+    if (!fetching) {
+      fetching = this.fetchToken(registry, challenge, scopes, creds).then((token) => {
+        this.tokens.set(registry, [
+          ...(this.tokens.get(registry) ?? []).filter((t) => t.expiresAt > Date.now()),
+          token,
+        ]);
+        return token;
+      });
+      this.pending.set(key, fetching);
+      fetching.then(
+        () => this.pending.delete(key),
+        () => this.pending.delete(key),
+      );
+    }
+    return (await fetching).header;
   }
 
   private async fetchToken(

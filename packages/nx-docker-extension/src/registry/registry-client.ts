@@ -79,6 +79,8 @@ export class RegistryClient {
   private readonly log: (line: string) => void;
   private readonly userAgent: string;
   private readonly pings = new Map<string, Promise<void>>();
+  /** `registry/repository` we are about to push to: their reads ask for pull,push too, so one token serves all. */
+  private readonly pushTargets = new Set<string>();
   /** registry → digest → repositories known to hold it (for existence skips and cross-repository mounts). */
   private readonly knownBlobs = new Map<string, Map<string, Set<string>>>();
 
@@ -98,6 +100,18 @@ export class RegistryClient {
     return `${plain ? 'http' : 'https'}://${registryApiHost(registry)}`;
   }
 
+  /** Declares that this client will push to the repository (Bearer tokens are then asked for pull,push at once). */
+  willPush(repo: RepositoryRef): void {
+    this.pushTargets.add(`${repo.registry}/${repo.repository}`);
+  }
+
+  private readScope(repo: RepositoryRef): string {
+    return repositoryScope(
+      repo.repository,
+      this.pushTargets.has(`${repo.registry}/${repo.repository}`) ? 'pull,push' : 'pull',
+    );
+  }
+
   // ---- manifests -------------------------------------------------------------------------------------------
 
   /** The descriptor a tag or digest resolves to, or undefined when the registry does not have it. */
@@ -108,7 +122,7 @@ export class RegistryClient {
       method: 'HEAD',
       registry: ref.registry,
       path: `/v2/${ref.repository}/manifests/${reference}`,
-      scopes: [repositoryScope(ref.repository, 'pull')],
+      scopes: [this.readScope(ref)],
       headers: { Accept: MANIFEST_ACCEPT },
       ctx,
     });
@@ -132,7 +146,7 @@ export class RegistryClient {
       method: 'GET',
       registry: ref.registry,
       path: `/v2/${ref.repository}/manifests/${reference}`,
-      scopes: [repositoryScope(ref.repository, 'pull')],
+      scopes: [this.readScope(ref)],
       headers: { Accept: MANIFEST_ACCEPT },
       ctx,
     });
@@ -204,7 +218,7 @@ export class RegistryClient {
       method: 'HEAD',
       registry: repo.registry,
       path: `/v2/${repo.repository}/blobs/${digest}`,
-      scopes: [repositoryScope(repo.repository, 'pull')],
+      scopes: [this.readScope(repo)],
       ctx,
     });
     if (response.status === 404) return undefined;
@@ -220,7 +234,7 @@ export class RegistryClient {
       method: 'GET',
       registry: repo.registry,
       path: `/v2/${repo.repository}/blobs/${descriptor.digest}`,
-      scopes: [repositoryScope(repo.repository, 'pull')],
+      scopes: [this.readScope(repo)],
       ctx,
     });
     if (response.status !== 200) throw await this.responseError(ctx, response);
