@@ -208,6 +208,22 @@ describe('pushLayout against the test bed registry', () => {
     expect(results[0].status).toBe('pushed');
   });
 
+  it('uploads big blobs in PATCH chunks (POST, PATCH with Content-Range…, PUT with the digest)', async () => {
+    const repo = uniqueRepo('chunked');
+    const chunkSize = 256 << 10;
+    const results = await pushLayout(layoutA, [`${proxy.address}/${repo}:1.0.0`], {
+      clientOptions: { monolithicLimit: 512 << 10, chunkSize },
+    });
+    expect(results[0]).toMatchObject({ status: 'pushed', digest: planA.index.descriptor.digest });
+    const big = planA.blobs.filter((b) => b.size > 512 << 10);
+    expect(big.length).toBeGreaterThan(0);
+    const patches = proxy.requests.filter((r) => r.method === 'PATCH');
+    expect(patches.length).toBe(big.reduce((n, b) => n + Math.ceil(b.size / chunkSize), 0));
+    expect(patches.every((r) => r.requestBytes <= chunkSize && r.status === 202)).toBe(true);
+    expect(proxy.blobBytes()).toBe(planA.blobs.reduce((s, b) => s + b.size, 0));
+    expect((await checkImageInRegistry(bed.registry, repo, '1.0.0')).digest).toBe(planA.index.descriptor.digest);
+  });
+
   it('exposes digest-checked reads for verify --remote: getManifest, headManifest, getBlob', async () => {
     const repo = uniqueRepo('read');
     await pushLayout(layoutA, [`${bed.registry}/${repo}:1.0.0`]);
