@@ -92,6 +92,16 @@ describe('adviseBuildxFailure', () => {
     expect(advice.map((a) => a.advice)).toEqual([expect.stringContaining('"sbom": false')]);
   });
 
+  it('explains a # syntax= frontend image that cannot be fetched', () => {
+    const output = `#2 resolve image config for docker-image://docker.io/docker/dockerfile:1
+#2 ERROR: failed to do request: Head "https://registry-1.docker.io/v2/docker/dockerfile/manifests/1": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host
+ERROR: failed to solve: docker/dockerfile:1: failed to resolve source metadata for docker.io/docker/dockerfile:1: failed to do request: Head "https://registry-1.docker.io/v2/docker/dockerfile/manifests/1": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host`;
+    const advice = adviseBuildxFailure(output, ctx);
+    expect(advice).toHaveLength(1);
+    expect(advice[0].line).toMatch(/^ERROR: failed to solve: docker\/dockerfile:1: /);
+    expect(advice[0].advice).toContain("Remove the line to use the engine's built-in Dockerfile frontend");
+  });
+
   it('says a base image does not exist', () => {
     const [advice] = adviseBuildxFailure(BASE_MISSING, ctx);
     expect(advice.advice).toBe(

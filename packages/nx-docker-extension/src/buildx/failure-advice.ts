@@ -82,6 +82,14 @@ const RULES: Rule[] = [
     },
   },
   {
+    match:
+      /docker\/dockerfile[:@]\S*: .*(?:dial tcp|no such host|i\/o timeout|connection refused|not found|401|unauthorized)/i,
+    advise: () =>
+      `The Dockerfile's '# syntax=docker/dockerfile:…' line makes BuildKit fetch that frontend image first, and it cannot.\n` +
+      `Remove the line to use the engine's built-in Dockerfile frontend, or mirror the image and set\n` +
+      `"buildContexts": { "docker/dockerfile:1": "docker-image://<mirror>/docker/dockerfile:1" }.`,
+  },
+  {
     match: /syft-scanner/,
     advise: () =>
       `"sbom": true runs the scanner image docker/buildkit-syft-scanner, which this builder cannot pull. ` +

@@ -1,5 +1,5 @@
 import type { Builder } from './builder';
-import { builderProblems, loadMode, platformMatches, type BuilderFacts, type PreflightRequest } from './preflight';
+import { builderProblems, platformMatches, type BuilderFacts, type PreflightRequest } from './preflight';
 
 const dockerBuilder: Builder = {
   name: 'default',
@@ -79,15 +79,11 @@ describe('builderProblems', () => {
     ]);
   });
 
-  it('loads in the same build on docker + buildx 0.13, else needs the engine platform among platforms', () => {
-    expect(loadMode({ load: true }, facts)).toBe('same-build');
-    expect(loadMode({ load: true }, { ...facts, buildx: { major: 0, minor: 12 } })).toBe('second-build');
-    const container: BuilderFacts = { ...facts, builder: { ...dockerBuilder, driver: 'docker-container' } };
-    expect(loadMode({ load: true }, container)).toBe('second-build');
-    expect(loadMode({ load: false }, container)).toBe('none');
-    const s390x = { ...container, engine: { version: '26', platform: 'linux/s390x' } };
-    expect(builderProblems({ ...request, load: true }, s390x)).toEqual([
+  it('load needs the engine’s platform among the platforms (it is built again for the engine)', () => {
+    const s390x = { ...facts, engine: { version: '26', platform: 'linux/s390x' } };
+    expect(builderProblems({ ...request, targetRuns: [], load: true }, s390x)).toEqual([
       'load: the engine runs linux/s390x, which is not among the platforms built (linux/amd64, linux/arm64).\n  Fix: add linux/s390x to platforms, or build without load.',
     ]);
+    expect(builderProblems({ ...request, load: true }, facts)).toEqual([]);
   });
 });

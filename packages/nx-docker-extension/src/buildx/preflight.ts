@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { BuildxError } from './buildx-error';
 import { type Builder, createBuilderCommand, inspectBuilder } from './builder';
-import { type BuildxVersion, isAtLeast, readBuildxVersion } from './buildx-version';
+import { type BuildxVersion, readBuildxVersion } from './buildx-version';
 import { qemuBinfmtPath, type TargetPlatformRun } from './emulation';
 import { CONTAINERD_STORE_FIX } from './failure-advice';
 import { type Engine, readEngine, usesContainerdImageStore } from './engine';
@@ -21,8 +21,6 @@ export interface Preflight {
   engine: Engine;
   buildx: BuildxVersion;
   builder: Builder;
-  /** How `load` is done: one build with two outputs, or a second build of the engine's platform (cache hit). */
-  load: 'none' | 'same-build' | 'second-build';
 }
 
 /** What the pure checks need to know about the machine. */
@@ -102,23 +100,14 @@ export function builderProblems(request: PreflightRequest, facts: BuilderFacts):
         emulationFix(builder, platform, facts),
     );
   }
-  if (request.load && loadMode(request, facts) === 'second-build') {
-    if (!request.platforms.some((p) => platformMatches(p, facts.engine.platform))) {
-      problems.push(
-        `load: the engine runs ${facts.engine.platform}, which is not among the platforms built (${request.platforms.join(', ')}).\n` +
-          `  Fix: add ${facts.engine.platform} to platforms, or build without load.`,
-      );
-    }
+  // load builds the engine's own platform a second time (from cache), so it must be one of the platforms.
+  if (request.load && !request.platforms.some((p) => platformMatches(p, facts.engine.platform))) {
+    problems.push(
+      `load: the engine runs ${facts.engine.platform}, which is not among the platforms built (${request.platforms.join(', ')}).\n` +
+        `  Fix: add ${facts.engine.platform} to platforms, or build without load.`,
+    );
   }
   return problems;
-}
-
-/** buildx 0.13 with the docker driver (containerd store) exports the layout and loads the image in one build. */
-export function loadMode(request: Pick<PreflightRequest, 'load'>, facts: BuilderFacts): Preflight['load'] {
-  if (!request.load) return 'none';
-  return facts.builder.driver === 'docker' && isAtLeast(facts.buildx, { major: 0, minor: 13 })
-    ? 'same-build'
-    : 'second-build';
 }
 
 async function binfmtStates(platforms: string[]): Promise<BuilderFacts['binfmt']> {
@@ -155,5 +144,5 @@ export async function preflightBuild(request: PreflightRequest): Promise<Preflig
   };
   const problems = builderProblems(request, facts);
   if (problems.length > 0) throw new BuildxError(problems.join('\n'));
-  return { engine, buildx, builder, load: loadMode(request, facts) };
+  return { engine, buildx, builder };
 }

@@ -53,7 +53,7 @@ export default async function buildExecutor(
     let summary: ImageSummary;
     try {
       const ociDir = relative(context.root, staging);
-      await run(buildxBuildArgs({ ...plan, ...inputs, ociDir, load: pre.load === 'same-build' }));
+      await run(buildxBuildArgs({ ...plan, ...inputs, ociDir, load: false }));
       summary = await summarize(staging, plan);
       await rm(join(context.root, plan.summaryPath), { force: true });
       await replaceDirectory(staging, output);
@@ -63,8 +63,9 @@ export default async function buildExecutor(
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
-    if (pre.load === 'second-build') {
-      // This builder cannot export and load in one go: build the engine's own platform again, from cache.
+    if (plan.load) {
+      // A second build of the engine's platform, from cache: `--output oci` + `--load` in one build writes an
+      // index.json naming a blob it never wrote (dockerd 26.1, buildx 0.13.1).
       const host = plan.platforms.filter((p) => platformMatches(p, pre.engine.platform)).slice(0, 1);
       await run(buildxBuildArgs({ ...plan, ...inputs, platforms: host, load: true }));
     }
@@ -74,9 +75,7 @@ export default async function buildExecutor(
         `  index ${summary.indexDigest}  tags ${summary.tags.join(', ')}` +
         (summary.attestations ? `  (${summary.attestations} attestation manifests)` : '') +
         summary.platforms.map((p) => `\n  ${p.platform.padEnd(12)} ${p.digest}`).join('') +
-        (plan.load
-          ? `\n  loaded into the engine (${pre.load === 'same-build' ? plan.platforms.join(', ') : pre.engine.platform})`
-          : ''),
+        (plan.load ? `\n  loaded ${pre.engine.platform} into the engine as ${plan.tags.join(', ')}` : ''),
     );
     return { success: true };
   } catch (e) {
