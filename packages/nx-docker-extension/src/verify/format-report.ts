@@ -11,10 +11,14 @@ export function formatVerifyReport(report: VerifyReport): string {
   );
   lines.push(`  read ${report.digest}`);
   if (report.expectedDigest) {
+    const other =
+      report.source.kind === 'registry'
+        ? 'the registry holds another image than the one built (push it, or rebuild)'
+        : 'image.json is stale (run the build target again)';
     lines.push(
       report.matchesExpected
-        ? `  same digest as the build in dist/ (${report.expectedDigest})`
-        : `  DIFFERENT from the build in dist/ (${report.expectedDigest}): the registry holds another image`,
+        ? `  same digest as the build in dist/ (image.json indexDigest)`
+        : `  DIFFERENT from the build in dist/ (image.json indexDigest ${report.expectedDigest}): ${other}`,
     );
   }
   lines.push('');
