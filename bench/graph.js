@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// Project-graph computation with 1, 100 and 500 extension folders: the same workspace with no
+// plugin, with nx-docker-extension (warm and cold targets cache), and optionally (--compare) with
+// @nx/docker and @nx-tools/nx-container. Ratios against no plugin, all in one run.
+// Usage: node bench/graph.js [--sizes 1,100,500] [--runs 5] [--compare] [--keep] [--base DIR]
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const value = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? fallback : args[i + 1];
+};
+const sizes = value('sizes', '1,100,500').split(',').map(Number);
+const runs = Number(value('runs', '5'));
+const compare = flag('compare');
+const nxVersion = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/nx/package.json'), 'utf8')).version;
+
+const VARIANTS = [
+  { id: 'none', label: 'no plugin', plugins: [] },
+  { id: 'ours', label: 'nx-docker-extension', plugins: ['nx-docker-extension'] },
+  { id: 'ours-cold', label: 'nx-docker-extension, no targets cache', plugins: ['nx-docker-extension'], cold: true },
+  ...(compare
+    ? [
+        { id: 'nx-docker', label: '@nx/docker', plugins: ['@nx/docker'] },
+        { id: 'nx-container', label: '@nx-tools/nx-container', plugins: ['@nx-tools/nx-container'] },
+      ]
+    : []),
+];
+
+function write(file, text) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+}
+
+// One extension folder as the extension generator writes it, plus a project.json (the other plugins need one).
+function writeExtension(dir, i) {
+  const name = `ext-${i}`;
+  write(
+    path.join(dir, 'Dockerfile'),
+    [
+      'FROM --platform=$BUILDPLATFORM alpine AS binaries',
+      'ARG TARGETARCH',
+      'COPY binaries/ /binaries/',
+      'RUN mkdir -p /out/linux && cp /binaries/linux-${TARGETARCH}/tool /out/linux/tool',
+      '',
+      'FROM alpine',
+      `LABEL org.opencontainers.image.title="${name}" \\`,
+      '    org.opencontainers.image.description="Bench extension" \\',
+      '    org.opencontainers.image.vendor="Acme" \\',
+      '    com.docker.desktop.extension.api.version=">= 0.3.4"',
+      'COPY metadata.json docker.svg /',
+      'COPY ui /ui',
+      'COPY --from=binaries --chmod=0755 /out/ /',
+      '',
+    ].join('\n'),
+  );
+  write(
+    path.join(dir, 'metadata.json'),
+    JSON.stringify({ icon: 'docker.svg', ui: { 'dashboard-tab': { title: name, root: '/ui', src: 'index.html' } } }),
+  );
+  write(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name,
+      version: '0.1.0',
+      private: true,
+      dockerExtension: { image: `acme/${name}`, platforms: ['linux/amd64', 'linux/arm64'] },
+    }),
+  );
+  write(path.join(dir, 'project.json'), JSON.stringify({ name }));
+  write(path.join(dir, '.dockerignore'), 'node_modules\n**/node_modules\n.env*\n*.pem\n*.md\n!README.md\n');
+  write(path.join(dir, 'docker.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>\n');
+  write(path.join(dir, 'README.md'), `# ${name}\n`);
+  write(path.join(dir, 'NOTES.md'), 'not sent\n');
+  write(path.join(dir, 'ui/index.html'), '<!doctype html><title>ext</title>\n');
+  write(path.join(dir, 'binaries/linux-amd64/tool'), '#!/bin/sh\n');
+  write(path.join(dir, 'binaries/linux-arm64/tool'), '#!/bin/sh\n');
+}
+
+function installBase(dir) {
+  const tarball = execFileSync(process.execPath, [path.join(root, 'tools/package-plugin.js')], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop();
+  write(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench', private: true }));
+  const packages = [`nx@${nxVersion}`, `@nx/devkit@${nxVersion}`, path.join(root, tarball)];
+  if (compare) {
+    packages.push(`@nx/docker@${nxVersion}`, `@nx/js@${nxVersion}`, '@nx-tools/nx-container@7.3.0', 'dotenv', 'tslib');
+  }
+  console.log(`installing ${packages.map((p) => path.basename(p)).join(' ')} …`);
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '-D', ...packages], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+function createWorkspace(base, size) {
+  const dir = path.join(base, `ws-${size}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.symlinkSync(path.join(base, 'node_modules'), path.join(dir, 'node_modules'));
+  write(path.join(dir, 'package.json'), JSON.stringify({ name: `bench-${size}`, private: true }));
+  write(path.join(dir, '.gitignore'), 'node_modules\ndist\n.nx\n');
+  for (let i = 0; i < size; i++) writeExtension(path.join(dir, 'extensions', `ext-${i}`), i);
+  // @nx/docker reads the current commit: give it one, as a real repository has.
+  const git = (...a) => execFileSync('git', a, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', 'commit', '-qm', 'bench');
+  return dir;
+}
+
+function useVariant(dir, variant) {
+  write(path.join(dir, 'nx.json'), JSON.stringify({ plugins: variant.plugins }, null, 2));
+}
+
+function clearTargetsCache(dir) {
+  const data = path.join(dir, '.nx/workspace-data');
+  if (!fs.existsSync(data)) return;
+  for (const file of fs.readdirSync(data))
+    if (file.startsWith('nx-docker-extension-')) fs.rmSync(path.join(data, file));
+}
+
+// Wall time of `nx show projects` in a fresh process: graph computed from scratch, no daemon.
+function timeGraph(dir) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(path.join(dir, 'node_modules/.bin/nx'), ['show', 'projects', '--json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false', NX_CACHE_PROJECT_GRAPH: 'false', NX_NO_CLOUD: 'true', CI: 'true' },
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`nx show projects failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
+  return { ms, projects: JSON.parse(r.stdout).length };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function main() {
+  // --base DIR reuses an install from an earlier --keep run.
+  const reuse = value('base', undefined);
+  const base = reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), 'nxde-bench-graph-'));
+  try {
+    if (!reuse) installBase(base);
+    for (const size of sizes) fs.rmSync(path.join(base, `ws-${size}`), { recursive: true, force: true });
+    const rows = [];
+    for (const size of sizes) {
+      const dir = createWorkspace(base, size);
+      const times = Object.fromEntries(VARIANTS.map((v) => [v.id, []]));
+      const counts = {};
+      for (const variant of VARIANTS) {
+        useVariant(dir, variant);
+        timeGraph(dir); // warm-up: file hashes, plugin caches
+      }
+      // Interleaved, so drift on the machine hits every variant alike.
+      for (let run = 0; run < runs; run++) {
+        for (const variant of VARIANTS) {
+          useVariant(dir, variant);
+          if (variant.cold) clearTargetsCache(dir);
+          const { ms, projects } = timeGraph(dir);
+          times[variant.id].push(ms);
+          counts[variant.id] = projects;
+        }
+      }
+      const none = median(times.none);
+      const row = { size };
+      for (const variant of VARIANTS) {
+        const ms = median(times[variant.id]);
+        row[variant.id] = { ms, ratio: ms / none, projects: counts[variant.id] };
+      }
+      rows.push(row);
+      console.log(`${size} folders done`);
+    }
+    console.log(
+      `\nProject graph, median of ${runs} runs (NX_DAEMON=false, NX_CACHE_PROJECT_GRAPH=false), nx ${nxVersion}, ${os.cpus().length} CPUs`,
+    );
+    console.log(['folders', ...VARIANTS.map((v) => v.label)].join(' | '));
+    for (const row of rows) {
+      const cells = VARIANTS.map((v) => {
+        const c = row[v.id];
+        return v.id === 'none'
+          ? `${c.ms.toFixed(0)} ms`
+          : `${c.ms.toFixed(0)} ms (${c.ratio.toFixed(2)}×, ${c.projects} projects)`;
+      });
+      console.log([row.size, ...cells].join(' | '));
+    }
+    const last = rows[rows.length - 1];
+    console.log(
+      `\nnx-docker-extension at ${last.size} folders: ${last.ours.ratio.toFixed(2)}× no plugin (target ≤ 1.30×); ` +
+        `${last['ours-cold'].ratio.toFixed(2)}× with its targets cache cleared.`,
+    );
+  } finally {
+    if (flag('keep') || reuse) console.log(`kept ${base}`);
+    else fs.rmSync(base, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -1,0 +1,115 @@
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireTestBed, type TestBed } from '../../../packages/nx-docker-extension/src/test-support/test-bed';
+import { createTestWorkspace, type RunOutput, type TestWorkspace } from './test-workspace';
+import {
+  baseImageContexts,
+  nxTasks,
+  readJson,
+  registryDigest,
+  runIn,
+  setBuildDefaults,
+  uniqueNamespace,
+} from './journey-support';
+
+// The build target's inputs are honest: what Docker would build differently re-runs it, what
+// Docker never sees does not, and a cache hit restores a complete image layout.
+
+describe('build cache: inputs and outputs on the real engine', () => {
+  let bed: TestBed;
+  let ws: TestWorkspace;
+  let namespace: string;
+  const root = 'apps/solo';
+  const nx = (args: string[]): RunOutput =>
+    runIn(ws.dir, join(ws.dir, 'node_modules/.bin/nx'), args, { NX_TUI: 'false', FORCE_COLOR: '0' });
+  /** Runs `nx run solo:build …` and says whether the build came from the cache. */
+  const build = (...extra: string[]): boolean => {
+    const r = nx(['run', 'solo:build', ...extra]);
+    if (r.exitCode !== 0) throw new Error(`build failed\n${r.stdout}\n${r.stderr}`);
+    const task = nxTasks(r.stdout + r.stderr).find((t) => t.task === 'solo:build');
+    if (!task) throw new Error(`no solo:build task in the output\n${r.stdout}`);
+    return task.cached;
+  };
+  const edit = (file: string, change: (text: string) => string) => {
+    const path = join(ws.dir, root, file);
+    writeFileSync(path, change(readFileSync(path, 'utf8')));
+  };
+
+  beforeAll(() => {
+    bed = requireTestBed();
+    namespace = uniqueNamespace('cache');
+    ws = createTestWorkspace({ name: 'nxde-cache' });
+    for (const args of [
+      ['g', 'nx-docker-extension:init', '--no-interactive'],
+      [
+        'g',
+        'nx-docker-extension:extension',
+        'solo',
+        '--ui=html',
+        '--backend=none',
+        `--image=${bed.registry}/${namespace}/solo`,
+        '--no-interactive',
+      ],
+    ]) {
+      const r = nx(args);
+      if (r.exitCode !== 0) throw new Error(`nx ${args.join(' ')} failed\n${r.stdout}\n${r.stderr}`);
+    }
+    setBuildDefaults(ws.dir, { buildContexts: baseImageContexts(ws.dir, [root], bed) });
+  });
+  afterAll(() => ws?.cleanup());
+
+  it('builds once, then is a cache hit', () => {
+    expect(build()).toBe(false);
+    expect(build()).toBe(true);
+  });
+
+  it('changing a file of the build context re-runs build', () => {
+    edit('ui/index.html', (t) => t.replace('</body>', '<p>v2</p></body>'));
+    expect(build()).toBe(false);
+    expect(build()).toBe(true);
+  });
+
+  it('adding or changing a file .dockerignore excludes is a cache hit', () => {
+    const ignored = readFileSync(join(ws.dir, root, '.dockerignore'), 'utf8');
+    expect(ignored).toMatch(/^\.env\*$/m);
+    writeFileSync(join(ws.dir, root, '.env.local'), 'TOKEN=not-in-the-image\n');
+    expect(build()).toBe(true);
+    appendFileSync(join(ws.dir, root, '.env.local'), 'MORE=1\n');
+    expect(build()).toBe(true);
+  });
+
+  it('changing the Dockerfile re-runs build', () => {
+    edit('Dockerfile', (t) => `${t}\n# a comment is still a new Dockerfile\n`);
+    expect(build()).toBe(false);
+    expect(build()).toBe(true);
+  });
+
+  it('a build arg or other platforms re-run build; the same options again are a hit', () => {
+    expect(build('--buildArgs.GREETING=hello')).toBe(false);
+    expect(build('--buildArgs.GREETING=hello')).toBe(true);
+    expect(build('--platforms=linux/amd64')).toBe(false);
+    const summary = readJson(join(ws.dir, 'dist', root, 'image.json'));
+    expect(summary.platforms.map((p: { platform: string }) => p.platform)).toEqual(['linux/amd64']);
+    expect(build()).toBe(true);
+  });
+
+  it('after rm -rf dist, a cache hit restores a complete layout that push then pushes', async () => {
+    rmSync(join(ws.dir, 'dist'), { recursive: true, force: true });
+    expect(build()).toBe(true);
+    const layout = join(ws.dir, 'dist', root, 'image');
+    const index = readJson(join(layout, 'index.json'));
+    const summary = readJson(join(ws.dir, 'dist', root, 'image.json'));
+    expect(summary.platforms.map((p: { platform: string }) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+    // Every blob the index reaches is there: index → manifests → config and layers.
+    for (const manifest of readJson(join(layout, 'blobs/sha256', index.manifests[0].digest.slice(7))).manifests) {
+      const body = readJson(join(layout, 'blobs/sha256', manifest.digest.slice(7)));
+      for (const blob of [body.config, ...body.layers]) {
+        expect(existsSync(join(layout, 'blobs/sha256', blob.digest.slice(7)))).toBe(true);
+      }
+    }
+    const push = nx(['run', 'solo:push', '--excludeTaskDependencies']);
+    expect(push.exitCode).toBe(0);
+    expect(push.stdout + push.stderr).toMatch(/solo:0\.1\.0\s+pushed/);
+    expect(await registryDigest(`${bed.registry}/${namespace}/solo`, '0.1.0')).toBe(summary.indexDigest);
+  });
+});

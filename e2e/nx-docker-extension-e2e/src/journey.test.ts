@@ -1,0 +1,124 @@
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireTestBed, type TestBed } from '../../../packages/nx-docker-extension/src/test-support/test-bed';
+import { createTestWorkspace, type RunOutput, type TestWorkspace } from './test-workspace';
+import {
+  baseImageContexts,
+  nxTasks,
+  readJson,
+  registryDigest,
+  runIn,
+  setBuildDefaults,
+  uniqueNamespace,
+} from './journey-support';
+
+// A user's whole day, on the real engine and registry: init, two extensions, build/verify/push,
+// commit, change one, push only what is affected, push again (all cached, nothing uploaded),
+// then a second clone sharing the cache builds nothing and pushes with no Docker daemon at all.
+
+describe('the journey: generate, build, verify, push, affected, cached, daemon-free second clone', () => {
+  let bed: TestBed;
+  let ws: TestWorkspace;
+  let clone: string | undefined;
+  let namespace: string;
+  let cacheDir: string;
+  const env = () => ({ NX_CACHE_DIRECTORY: cacheDir, NX_TUI: 'false', FORCE_COLOR: '0' });
+  const nx = (args: string[], extraEnv: NodeJS.ProcessEnv = {}, dir = ws.dir): RunOutput =>
+    runIn(dir, join(dir, 'node_modules/.bin/nx'), args, { ...env(), ...extraEnv });
+  const ok = (r: RunOutput): string => {
+    if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+    return r.stdout + r.stderr;
+  };
+  const git = (...args: string[]) => ok(ws.run('git', args));
+
+  beforeAll(() => {
+    bed = requireTestBed();
+    namespace = uniqueNamespace('journey');
+    ws = createTestWorkspace({ name: 'nxde-journey' });
+    cacheDir = join(ws.dir, '.nx/cache');
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'journey@example.invalid');
+    git('config', 'user.name', 'Journey');
+  });
+  afterAll(() => {
+    ws?.cleanup();
+    if (clone && !process.env.NXDE_KEEP_E2E) rmSync(clone, { recursive: true, force: true });
+  });
+
+  it('init, then two extensions generated', () => {
+    ok(nx(['g', 'nx-docker-extension:init', '--no-interactive']));
+    for (const name of ['alpha', 'beta']) {
+      ok(
+        nx([
+          'g',
+          'nx-docker-extension:extension',
+          name,
+          '--ui=html',
+          '--backend=none',
+          `--image=${bed.registry}/${namespace}/${name}`,
+          '--no-interactive',
+        ]),
+      );
+    }
+    // The test bed's busybox stands in for Docker Hub's alpine, through nx.json (the Dockerfiles stay as generated).
+    setBuildDefaults(ws.dir, { buildContexts: baseImageContexts(ws.dir, ['apps/alpha', 'apps/beta'], bed) });
+    expect(JSON.parse(ok(nx(['show', 'projects', '--json'])))).toEqual(expect.arrayContaining(['alpha', 'beta']));
+  });
+
+  it('both built, verified and pushed to the local registry', async () => {
+    const out = ok(nx(['run-many', '-t', 'push', '--projects=alpha,beta']));
+    expect(nxTasks(out).map((t) => t.task)).toEqual(
+      expect.arrayContaining(['alpha:build', 'alpha:verify', 'alpha:push', 'beta:build', 'beta:verify', 'beta:push']),
+    );
+    for (const name of ['alpha', 'beta']) {
+      const summary = readJson(join(ws.dir, 'dist/apps', name, 'image.json'));
+      expect(summary.platforms.map((p: { platform: string }) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+      expect(readJson(join(ws.dir, 'dist/apps', name, 'verify.json'))).toBeTruthy();
+      expect(await registryDigest(`${bed.registry}/${namespace}/${name}`, '0.1.0')).toBe(summary.indexDigest);
+    }
+  });
+
+  it('after a commit and a change in alpha, `nx affected -t push` runs only alpha', async () => {
+    git('add', '-A');
+    git('commit', '-qm', 'two extensions');
+    const page = join(ws.dir, 'apps/alpha/ui/index.html');
+    writeFileSync(page, readFileSync(page, 'utf8').replace('</body>', '<p>changed</p></body>'));
+    git('commit', '-qam', 'alpha: new page');
+    const before = readJson(join(ws.dir, 'dist/apps/alpha/image.json')).indexDigest;
+
+    const out = ok(nx(['affected', '-t', 'push', '--base=HEAD~1', '--head=HEAD']));
+    const tasks = nxTasks(out);
+    expect(tasks.map((t) => t.task).sort()).toEqual(['alpha:build', 'alpha:push', 'alpha:verify']);
+    expect(tasks.every((t) => !t.cached)).toBe(true);
+    const after = readJson(join(ws.dir, 'dist/apps/alpha/image.json')).indexDigest;
+    expect(after).not.toBe(before);
+    expect(out).toMatch(/alpha:0\.1\.0\s+pushed/);
+    expect(await registryDigest(`${bed.registry}/${namespace}/alpha`, '0.1.0')).toBe(after);
+  });
+
+  it('run again: build and verify come from the cache and push uploads nothing', () => {
+    const out = ok(nx(['affected', '-t', 'push', '--base=HEAD~1', '--head=HEAD']));
+    const tasks = Object.fromEntries(nxTasks(out).map((t) => [t.task, t.cached]));
+    expect(tasks).toEqual({ 'alpha:build': true, 'alpha:verify': true, 'alpha:push': false });
+    expect(out).toMatch(/alpha:0\.1\.0\s+unchanged\s+0 B uploaded/);
+    expect(out).not.toMatch(/\bpushed\b/);
+  });
+
+  it('a second clone sharing the cache: build restored from it, push with DOCKER_HOST pointing nowhere', async () => {
+    clone = `${ws.dir}-clone`;
+    ok(ws.run('git', ['clone', '-q', ws.dir, clone]));
+    symlinkSync(join(ws.dir, 'node_modules'), join(clone, 'node_modules'));
+    expect(existsSync(join(clone, 'dist'))).toBe(false);
+
+    const noDaemon = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+    const copy = `${bed.registry}/${namespace}/alpha-copy:0.1.0`;
+    const out = ok(nx(['run', 'alpha:push', `--tags=${copy}`], noDaemon, clone));
+    const tasks = Object.fromEntries(nxTasks(out).map((t) => [t.task, t.cached]));
+    expect(tasks).toEqual({ 'alpha:build': true, 'alpha:verify': true, 'alpha:push': false });
+    // A real upload from the restored layout: a new repository of the same registry.
+    expect(out).toMatch(/alpha-copy:0\.1\.0\s+pushed/);
+    const restored = readJson(join(clone, 'dist/apps/alpha/image.json')).indexDigest;
+    expect(await registryDigest(`${bed.registry}/${namespace}/alpha-copy`, '0.1.0')).toBe(restored);
+    expect(restored).toBe(readJson(join(ws.dir, 'dist/apps/alpha/image.json')).indexDigest);
+  });
+});
