@@ -784,10 +784,10 @@ main() {
   t0=$(now_us)
   [[ -n $QEMU_FMT ]] || die "this machine is $(uname -m); the test bed knows amd64 and arm64 hosts only"
   mkdir -p "$STATE" || die "cannot create the state directory $STATE" "set NXDE_STATE_DIR to a writable directory"
-  : >"$LOG"
   # One up.sh at a time (tests may call it in parallel).
   exec 9>"$STATE/up.lock"
   flock -w 900 9 || die "another up.sh holds $STATE/up.lock for 15 minutes"
+  : >"$LOG"
 
   check_engine
   check_ports
