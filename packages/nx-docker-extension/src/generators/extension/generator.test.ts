@@ -330,7 +330,7 @@ describe('extension generator', () => {
       ...base,
       directory: 'extensions/my-ext/',
       image: '127.0.0.1:5000/acme/my-ext',
-      version: '1.2.3-rc.1',
+      extensionVersion: '1.2.3-rc.1',
       platforms: 'linux/amd64,linux/arm64,linux/arm/v7',
     });
     expect(readJson(tree, 'extensions/my-ext/package.json')).toMatchObject({
@@ -381,10 +381,22 @@ describe('extension generator', () => {
         /--directory "\.\.\/x": .*inside the workspace/,
       ],
       ['an absolute directory', { ...base, directory: '/tmp/x' }, /--directory "\/tmp\/x"/],
-      ['a version that is not semver', { ...base, version: '1.0' }, /--version "1.0": is not a semver/],
-      ['latest as version', { ...base, version: 'latest' }, /--version "latest": 'latest' is not a release/],
-      ['a v-prefixed version', { ...base, version: 'v1.0.0' }, /--version "v1.0.0"/],
-      ['build metadata in the version', { ...base, version: '1.0.0+abc' }, /--version "1.0.0\+abc": .*'\+'/],
+      [
+        'a version that is not semver',
+        { ...base, extensionVersion: '1.0' },
+        /--extensionVersion "1.0": is not a semver/,
+      ],
+      [
+        'latest as version',
+        { ...base, extensionVersion: 'latest' },
+        /--extensionVersion "latest": 'latest' is not a release/,
+      ],
+      ['a v-prefixed version', { ...base, extensionVersion: 'v1.0.0' }, /--extensionVersion "v1.0.0"/],
+      [
+        'build metadata in the version',
+        { ...base, extensionVersion: '1.0.0+abc' },
+        /--extensionVersion "1.0.0\+abc": .*'\+'/,
+      ],
       [
         'a non-linux platform',
         { ...base, platforms: ['linux/amd64', 'windows/amd64'] },

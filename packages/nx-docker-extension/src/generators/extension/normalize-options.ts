@@ -138,7 +138,7 @@ export function checkImage(image: string): string {
     throw new ExtensionOptionError(
       'image',
       image,
-      'must be a repository without a tag or digest (e.g. acme/my-ext); the tag comes from --version.',
+      'must be a repository without a tag or digest (e.g. acme/my-ext); the tag comes from --extensionVersion.',
     );
   }
   return image;
@@ -146,17 +146,25 @@ export function checkImage(image: string): string {
 
 export function checkVersion(version: string): string {
   if (version === 'latest') {
-    throw new ExtensionOptionError('version', version, "'latest' is not a release: use a semver such as 0.1.0.");
+    throw new ExtensionOptionError(
+      'extensionVersion',
+      version,
+      "'latest' is not a release: use a semver such as 0.1.0.",
+    );
   }
   if (version.includes('+')) {
     throw new ExtensionOptionError(
-      'version',
+      'extensionVersion',
       version,
       "cannot be an image tag: Docker tags do not allow '+'; drop the build metadata (e.g. 1.2.3).",
     );
   }
   if (valid(version) !== version) {
-    throw new ExtensionOptionError('version', version, 'is not a semver version: write MAJOR.MINOR.PATCH, e.g. 0.1.0.');
+    throw new ExtensionOptionError(
+      'extensionVersion',
+      version,
+      'is not a semver version: write MAJOR.MINOR.PATCH, e.g. 0.1.0.',
+    );
   }
   return version;
 }
@@ -292,7 +300,7 @@ export function normalizeOptions(tree: Tree, schema: ExtensionGeneratorSchema): 
     description: optionalText('description', schema.description),
     vendor: optionalText('vendor', schema.vendor),
     image: checkImage(schema.image?.trim() || name),
-    version: checkVersion((schema.version ?? '0.1.0').trim()),
+    version: checkVersion((schema.extensionVersion ?? '0.1.0').trim()),
     apiVersion,
     platforms: checkPlatforms(schema.platforms),
     ui,

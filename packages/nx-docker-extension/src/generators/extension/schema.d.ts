@@ -8,7 +8,8 @@ export interface ExtensionGeneratorSchema {
   description?: string;
   vendor?: string;
   image?: string;
-  version?: string;
+  /** Release version (semver). Not `version`: nx's CLI keeps `--version` for itself. */
+  extensionVersion?: string;
   apiVersion?: string;
   platforms?: string[] | string;
   ui?: ExtensionUi;
