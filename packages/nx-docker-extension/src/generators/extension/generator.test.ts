@@ -155,6 +155,7 @@ describe('extension generator', () => {
         '.git/HEAD',
         '.env',
         '.env.local',
+        'ui/.env.production',
         'id_rsa',
         'certs/server.key',
       ]) {
