@@ -239,9 +239,13 @@ export function checkComposeFile(ctx: PlatformContext): CheckResult {
     );
 }
 
+const MAX_VIA = 4;
+
 /** The regular file a lookup leads to, or what was found instead, phrased for a message. */
 export function regularFile(lookup: FileLookup): { entry: FileInfo } | { missing: string } {
-  const via = lookup.via.length ? ` (via ${lookup.via.map((v) => `/${v}`).join(' -> ')})` : '';
+  const shown = lookup.via.slice(0, MAX_VIA).map((v) => `/${v}`);
+  const more = lookup.via.length > MAX_VIA ? ` -> … (${lookup.via.length} links)` : '';
+  const via = lookup.via.length ? ` (via ${shown.join(' -> ')}${more})` : '';
   if (lookup.problem) return { missing: `${lookup.problem}${via}` };
   if (!lookup.entry) return { missing: `no such file${via}` };
   if (lookup.entry.type !== 'file')
