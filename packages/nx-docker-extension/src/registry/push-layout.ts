@@ -1,8 +1,8 @@
 // Pushes an OCI layout from dist/ to every tag: idempotent, refusing to move published versions, verified by read-back.
 import { openBlob } from '../oci/layout';
-import { Descriptor } from '../oci/types';
+import { Descriptor, isIndexMediaType } from '../oci/types';
 import { ImageReference, formatImageReference } from './image-reference';
-import { PushPlan, planLayoutPush, verifyPlanBlobs } from './push-plan';
+import { PlannedManifest, PushPlan, planLayoutPush, verifyPlanBlobs } from './push-plan';
 import { PushRefusedError, decideTag, parsePushTags } from './push-tags';
 import { RegistryClient, RegistryClientOptions } from './registry-client';
 import { RegistryError } from './registry-error';
@@ -84,13 +84,19 @@ async function pushRepository(
     result.blobs[upload.how]++;
     result.bytes += upload.bytes;
   }
-  for (const manifest of plan.manifests) {
-    const there = await client.headManifest({ ...repo, tag: undefined, digest: manifest.descriptor.digest });
-    if (there) continue;
+  const store = async (manifest: PlannedManifest) => {
+    if (await client.headManifest({ ...repo, tag: undefined, digest: manifest.descriptor.digest })) return;
     await client.putManifest(repo, manifest.descriptor.digest, manifest.descriptor.mediaType, manifest.body);
     result.bytes += manifest.body.length;
     result.manifestsStored++;
-  }
+  };
+  // image manifests only need their blobs, so they go in parallel; nested indexes after, in order
+  await mapLimit(
+    plan.manifests.filter((m) => !isIndexMediaType(m.descriptor.mediaType)),
+    concurrency,
+    store,
+  );
+  for (const nested of plan.manifests.filter((m) => isIndexMediaType(m.descriptor.mediaType))) await store(nested);
   return result;
 }
 

@@ -72,8 +72,12 @@ export async function planLayoutPush(layoutDir: string): Promise<PushPlan> {
 }
 
 /** Hashes every blob of the plan; throws the layout's own clear error on the first that is missing or corrupt. */
-export async function verifyPlanBlobs(plan: PushPlan): Promise<void> {
-  for (const blob of plan.blobs) {
-    for await (const _ of openBlob(plan.layout, blob)) void _;
-  }
+export async function verifyPlanBlobs(plan: PushPlan, concurrency = 4): Promise<void> {
+  const queue = [...plan.blobs];
+  const worker = async () => {
+    for (let blob = queue.shift(); blob; blob = queue.shift()) {
+      for await (const _ of openBlob(plan.layout, blob)) void _;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
 }

@@ -1,8 +1,10 @@
 // Builds a small two-platform image straight to an OCI layout with buildx, for push tests (no build executor needed).
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProcess } from '../../process/run-process';
+
+const FIXED_TIME = new Date('2024-01-01T00:00:00Z');
 
 export const TEST_DOCKERFILE = [
   'FROM alpine',
@@ -35,6 +37,8 @@ export async function buildTestLayout(
   writeFileSync(join(context, 'Dockerfile'), TEST_DOCKERFILE);
   writeFileSync(join(context, 'big.bin'), deterministicBytes(options.bigBytes ?? 2 << 20, 'nxde-push-test'));
   writeFileSync(join(context, 'payload.txt'), options.payload);
+  // layer tars carry file times: fixed ones make unchanged files give identical layers across builds
+  for (const file of ['Dockerfile', 'big.bin', 'payload.txt']) utimesSync(join(context, file), FIXED_TIME, FIXED_TIME);
   const dest = join(dir, 'image');
   const args = [
     'buildx',
