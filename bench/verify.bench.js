@@ -98,27 +98,38 @@ async function main() {
   const verifyRuns = [];
   let report;
   for (let i = 0; i < RUNS; i++) {
-    const run = await timed(() => verify.verifyImage(verify.registrySource(reference, new registry.RegistryClient()), { tags: [reference] }));
+    const run = await timed(() =>
+      verify.verifyImage(verify.registrySource(reference, new registry.RegistryClient()), { tags: [reference] }),
+    );
     verifyRuns.push(run.ms);
     report = run.value;
   }
   const inspectRuns = [];
-  for (let i = 0; i < RUNS; i++) inspectRuns.push((await timed(() => sh('docker', ['buildx', 'imagetools', 'inspect', reference]))).ms);
+  for (let i = 0; i < RUNS; i++)
+    inspectRuns.push((await timed(() => sh('docker', ['buildx', 'imagetools', 'inspect', reference]))).ms);
 
   const s = report.stats;
   const downloaded = s.compressedBytes + s.metadataBytes;
   const verifyMed = median(verifyRuns);
   const inspectMed = median(inspectRuns);
-  console.log(`verify benchmark — ${RUNS} runs each; image: busybox + 3 host binaries of ${BINARY_MIB} MiB per platform + ${UI_MIB} MiB UI bundle, 2 platforms`);
-  console.log(`verdict: ${report.passed ? 'passed' : 'FAILED'} (${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.warn} warn, ${report.summary['n/a']} n/a)`);
+  console.log(
+    `verify benchmark — ${RUNS} runs each; image: busybox + 3 host binaries of ${BINARY_MIB} MiB per platform + ${UI_MIB} MiB UI bundle, 2 platforms`,
+  );
+  console.log(
+    `verdict: ${report.passed ? 'passed' : 'FAILED'} (${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.warn} warn, ${report.summary['n/a']} n/a)`,
+  );
   console.log('');
   console.log('| case | median | what it reads |');
   console.log('|---|---|---|');
   console.log(`| docker buildx imagetools inspect | ${inspectMed.toFixed(0)} ms | the index |`);
-  console.log(`| verify --remote (verifyImage, registry source) | ${verifyMed.toFixed(0)} ms | index, ${report.platforms.length} manifests + configs, ${s.distinctLayers} distinct layers once each |`);
+  console.log(
+    `| verify --remote (verifyImage, registry source) | ${verifyMed.toFixed(0)} ms | index, ${report.platforms.length} manifests + configs, ${s.distinctLayers} distinct layers once each |`,
+  );
   console.log(`ratio verify --remote / imagetools inspect: ${(verifyMed / inspectMed).toFixed(1)}x`);
   console.log('');
-  console.log(`bytes verify downloaded (bodies):  ${mib(downloaded)}  (layers ${mib(s.compressedBytes)}, manifests+configs ${(s.metadataBytes / 1024).toFixed(1)} KiB)`);
+  console.log(
+    `bytes verify downloaded (bodies):  ${mib(downloaded)}  (layers ${mib(s.compressedBytes)}, manifests+configs ${(s.metadataBytes / 1024).toFixed(1)} KiB)`,
+  );
   console.log(`image total (all ${size.blobs} blobs, attestations included): ${mib(size.total)}`);
   console.log(`unpacked in memory, streamed:      ${mib(s.decompressedBytes)} (kept: only heads and small files)`);
   console.log(`layers read twice: ${s.secondReads}`);
