@@ -217,6 +217,10 @@ function addEntry(changes: LayerChanges, header: TarHeader, data: Buffer | undef
   });
 }
 
+export interface LayerLookup extends FileLookup {
+  entry?: LayerEntry;
+}
+
 /** Longest chain of symlinks followed, as Linux allows (MAXSYMLINKS). */
 const MAX_LINK_HOPS = 40;
 
@@ -265,7 +269,7 @@ export class ImageFiles implements ImageFileView {
   }
 
   /** Follows symlinks (relative to their folder, absolute from the image root, `..` stopping at the root) and hard links. */
-  lookup(path: string): FileLookup {
+  lookup(path: string): LayerLookup {
     const via: string[] = [];
     let parts = splitPath(path);
     let hops = 0;
