@@ -13,6 +13,12 @@
  *   const layer = await client.getBlob(ref, layerDescriptor);           // Readable; errors at its end unless the
  *                                                                       // bytes match the descriptor's digest+size
  *
+ * Writing (what pushLayout uses): headBlob(repo, digest) → size | undefined; uploadBlob(repo, descriptor, open) →
+ * { how: 'existing' | 'mounted' | 'uploaded', bytes } (HEAD first; a cross-repository mount when another repository
+ * of the same registry is known to hold the blob; one streamed PUT, or PATCH chunks above `monolithicLimit`);
+ * putManifest(repo, tagOrDigest, mediaType, body) → digest; willPush(repo) asks tokens for pull,push up front;
+ * `counts` tallies requests (total, blobUploads, manifestPuts, mounts).
+ *
  * Pushing a built layout (what the push executor does):
  *
  *   const results = await pushLayout('dist/apps/my-ext/image', ['127.0.0.1:5000/acme/my-ext:1.0.0'], { force, allowLatest });
