@@ -128,6 +128,16 @@ describe('build executor on the real engine', () => {
     expect(readdirSync(layoutDir).sort()).toEqual(['blobs', 'index.json', 'oci-layout']);
   });
 
+  it('a one-platform build (a quick local build) is still an image index', async () => {
+    writeProject(`${bed.registry}/${uniqueRepo('build-one')}`);
+    const result = await build({ platforms: ['linux/arm64'] });
+    expect(result.log).toContain('my-ext: built linux/arm64 → dist/packages/my-ext/image');
+    const summary = await readImageSummary(join(root, 'dist', projectRoot, 'image.json'));
+    expect(summary.platforms.map((p) => p.platform)).toEqual(['linux/arm64']);
+    expect(summary.indexMediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(await fileInTopLayer(join(root, 'dist', projectRoot, 'image'), 'linux/arm64', 'arch')).toBe('aarch64\n');
+  });
+
   it('a failing build (COPY source missing) leaves the previous artifact intact and explains the failure', async () => {
     writeProject(`${bed.registry}/${uniqueRepo('build-fail')}`);
     expect((await build({})).success).toBe(true);

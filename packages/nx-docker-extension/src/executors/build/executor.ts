@@ -8,6 +8,7 @@ import { platformMatches, preflightBuild } from '../../buildx/preflight';
 import { runBuildxBuild } from '../../buildx/run-buildx-build';
 import { summarizeLayout, writeImageSummary, type ImageSummary } from '../../oci/image-summary';
 import { readOciLayout } from '../../oci/layout';
+import { wrapSingleManifest } from '../../oci/single-manifest-index';
 import { checkBuildInputs, readProjectFacts } from './build-inputs';
 import { planBuild, type BuildPlan } from './build-plan';
 import { replaceDirectory } from './replace-directory';
@@ -16,7 +17,7 @@ import type { BuildExecutorSchema } from './schema';
 /** Reads the layout buildx wrote and checks it holds exactly the requested platforms. */
 async function summarize(dir: string, plan: BuildPlan): Promise<ImageSummary> {
   await rmdir(join(dir, 'ingest')).catch(() => undefined); // BuildKit's empty upload folder, not part of the layout
-  const summary = await summarizeLayout(await readOciLayout(dir), plan.tags);
+  const summary = await summarizeLayout(await wrapSingleManifest(await readOciLayout(dir)), plan.tags);
   const built = summary.platforms.map((p) => p.platform);
   const missing = plan.platforms.filter((p) => !built.some((b) => platformMatches(p, b)));
   if (missing.length > 0 || built.length !== plan.platforms.length) {
