@@ -1,6 +1,8 @@
 // The generators as a user runs them: `nx g` in a fresh workspace with the packed plugin, then Nx and make.
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireTestBed, type TestBed } from '../../../packages/nx-docker-extension/src/test-support/test-bed';
+import { baseImageContexts, registryDigest, setBuildDefaults, uniqueNamespace } from './journey-support';
 import { createTestWorkspace, TestWorkspace } from './test-workspace';
 
 function readJson(path: string) {
@@ -9,7 +11,11 @@ function readJson(path: string) {
 
 describe('generators in a fresh workspace', () => {
   let ws: TestWorkspace;
+  let bed: TestBed;
+  let image: string;
   beforeAll(() => {
+    bed = requireTestBed();
+    image = `${bed.registry}/${uniqueNamespace('generators')}/react-ext`;
     ws = createTestWorkspace({ name: 'nxde-generators' });
   });
   afterAll(() => ws?.cleanup());
@@ -62,7 +68,7 @@ describe('generators in a fresh workspace', () => {
       '--ui',
       'react',
       '--image',
-      '127.0.0.1:5000/e2e/react-ext',
+      image,
       '--no-interactive',
     ]);
     const root = join(ws.dir, 'apps/react-ext');
@@ -102,6 +108,47 @@ describe('generators in a fresh workspace', () => {
     expect(graph.dependencies['react-ext'].map((d: { target: string }) => d.target)).toContain('react-ext-ui');
   });
 
+  it('the Makefile reads package.json and lists Docker familiar targets', () => {
+    const r = ws.run('make', ['-s', '-C', join(ws.dir, 'apps/react-ext'), 'help']);
+    expect(r.exitCode).toBe(0);
+    for (const target of [
+      'build-extension',
+      'verify-extension',
+      'install-extension',
+      'update-extension',
+      'prepare-buildx',
+      'push-extension',
+    ]) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${target} `, 'm'));
+    }
+    expect(r.stdout).toContain(`TAG defaults to the version in package.json (0.1.0); IMAGE to ${image}.`);
+    const latest = ws.run('make', ['-s', '-C', join(ws.dir, 'apps/react-ext'), 'build-extension', 'TAG=latest']);
+    expect(latest.exitCode).not.toBe(0);
+    expect(latest.stderr).toMatch(/TAG=latest is not a release/);
+    // What make runs: the Nx target, from the workspace root (dry run, so nothing is built here).
+    const dry = ws.run('make', ['-n', '-C', join(ws.dir, 'apps/react-ext'), 'push-extension', 'TAG=0.2.0']);
+    expect(dry.stdout).toContain(`apps/react-ext/../../ && npx nx run react-ext:push --tags=${image}:0.2.0`);
+  });
+
+  it('make push-extension builds (UI first), verifies and pushes; changed content under the same tag fails make', async () => {
+    const root = join(ws.dir, 'apps/react-ext');
+    // The test bed's busybox stands in for Docker Hub's alpine (the Dockerfile stays as generated).
+    setBuildDefaults(ws.dir, { buildContexts: baseImageContexts(ws.dir, ['apps/react-ext'], bed) });
+    const first = ws.run('make', ['-C', root, 'push-extension']);
+    expect([first.exitCode, first.stdout + first.stderr]).toEqual([0, expect.stringMatching(/react-ext:push/)]);
+    expect(first.stdout).toMatch(/react-ext-ui:build/); // ^build: the UI project comes first
+    const digest = await registryDigest(image, '0.1.0');
+    expect(digest).toMatch(/^sha256:/);
+
+    const app = join(root, 'ui/src/App.tsx');
+    writeFileSync(app, readFileSync(app, 'utf8').replace('{"React Ext"}', '{"React Ext, changed"}'));
+    const second = ws.run('make', ['-C', root, 'push-extension']);
+    expect(second.exitCode).not.toBe(0);
+    expect(second.stdout + second.stderr).toMatch(/react-ext:0\.1\.0 already points to sha256:\w+, not to this build/);
+    expect(second.stderr).toMatch(/push-extension\] Error/); // make itself reports the failure
+    expect(await registryDigest(image, '0.1.0')).toBe(digest); // the release was not overwritten
+  });
+
   it('host-binary: adds a binary from the project files to metadata.json and the Dockerfile', () => {
     const root = join(ws.dir, 'apps/react-ext');
     for (const dir of ['darwin-amd64', 'darwin-arm64', 'linux-amd64', 'linux-arm64', 'windows-amd64']) {
@@ -129,31 +176,5 @@ describe('generators in a fresh workspace', () => {
     ]);
     expect(r.exitCode).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/--project "nope": no extension project .*react-ext/);
-  });
-
-  it('the Makefile reads package.json and lists Docker familiar targets', () => {
-    const r = ws.run('make', ['-s', '-C', join(ws.dir, 'apps/react-ext'), 'help']);
-    expect(r.exitCode).toBe(0);
-    for (const target of [
-      'build-extension',
-      'verify-extension',
-      'install-extension',
-      'update-extension',
-      'prepare-buildx',
-      'push-extension',
-    ]) {
-      expect(r.stdout).toMatch(new RegExp(`^  ${target} `, 'm'));
-    }
-    expect(r.stdout).toContain(
-      'TAG defaults to the version in package.json (0.1.0); IMAGE to 127.0.0.1:5000/e2e/react-ext.',
-    );
-    const latest = ws.run('make', ['-s', '-C', join(ws.dir, 'apps/react-ext'), 'build-extension', 'TAG=latest']);
-    expect(latest.exitCode).not.toBe(0);
-    expect(latest.stderr).toMatch(/TAG=latest is not a release/);
-    // What make runs: the Nx target, from the workspace root (dry run, so nothing is built here).
-    const dry = ws.run('make', ['-n', '-C', join(ws.dir, 'apps/react-ext'), 'push-extension', 'TAG=0.2.0']);
-    expect(dry.stdout).toMatch(
-      /cd .*apps\/react-ext\/\.\.\/\.\.\/ && npx nx run react-ext:push --tags=127\.0\.0\.1:5000\/e2e\/react-ext:0\.2\.0/,
-    );
   });
 });
