@@ -3,7 +3,8 @@
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { finalStage, parseDockerfile, stageLabels } from '../dockerfile';
@@ -173,6 +174,62 @@ describe('a generated extension, built for linux/amd64 and linux/arm64 on the te
       }
       // The labels in each variant's config are the Dockerfile's, as our parser reads them.
       expect(v.config.config?.Labels).toMatchObject(labels);
+    }
+  });
+
+  it('a host binary from a URL template: BuildKit downloads each variant its own build', async () => {
+    // A local server stands in for the vendor's download site; it serves /<os>/<arch>/tool[.exe].
+    const requested: string[] = [];
+    const server: Server = createServer((req, res) => {
+      requested.push(req.url ?? '');
+      const m = /^\/(darwin|linux|windows)\/(amd64|arm64)\/tool(\.exe)?$/.exec(req.url ?? '');
+      if (!m) return void res.writeHead(404).end();
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(fakeBinary(m[1] as never, m[2] as never));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const tree = createTreeWithEmptyWorkspace();
+      await extensionGenerator(tree, { name: 'itg-url', directory: 'itg-url', ui: 'html', skipFormat: true });
+      await hostBinaryGenerator(tree, {
+        project: 'itg-url',
+        name: 'tool',
+        url: `http://127.0.0.1:${port}/\${TARGETOS}/\${TARGETARCH}/tool\${EXE}`,
+        windowsArm64: true,
+        skipFormat: true,
+      });
+      const dir = join(work, 'ws3');
+      writeTreeTo(tree, dir);
+      const context = join(dir, 'itg-url');
+      const out = join(work, 'url-image');
+      await buildx([
+        '--platform',
+        'linux/amd64,linux/arm64',
+        ...baseContexts(readFileSync(join(context, 'Dockerfile'), 'utf8'), bed),
+        '--no-cache',
+        '--output',
+        `type=oci,tar=false,dest=${out}`,
+        context,
+      ]);
+      for (const v of await unpackVariants(out, join(work, 'url-rootfs'))) {
+        for (const [path, format] of [
+          ['darwin/tool', 'macho'],
+          ['linux/tool', 'elf'],
+          ['windows/tool.exe', 'pe'], // the source has windows/arm64, so each variant gets its own
+        ] as const) {
+          const file = join(v.root, path);
+          expect([v.arch, path, statSync(file).mode & 0o777]).toEqual([v.arch, path, 0o755]);
+          const header = hostBinaryArch(head(file));
+          expect([v.arch, path, header.format, header.archs]).toEqual([v.arch, path, format, [v.arch]]);
+        }
+      }
+      expect([...new Set(requested)].sort()).toEqual(
+        ['darwin', 'linux', 'windows']
+          .flatMap((os) => ARCHES.map((arch) => `/${os}/${arch}/tool${os === 'windows' ? '.exe' : ''}`))
+          .sort(),
+      );
+    } finally {
+      server.close();
     }
   });
 
