@@ -73,7 +73,11 @@ function writeExtension(dir, i) {
     }),
   );
   write(path.join(dir, 'project.json'), JSON.stringify({ name }));
-  write(path.join(dir, '.dockerignore'), 'node_modules\n**/node_modules\n.env*\n*.pem\n*.md\n!README.md\n');
+  // What the extension generator writes (no `!` exceptions: the common case).
+  write(
+    path.join(dir, '.dockerignore'),
+    '**/node_modules\ndist\n.git\n.env\n.env.*\n**/*.pem\n**/*.key\n**/id_rsa*\n**/id_ed25519*\nMakefile\nREADME.md\n',
+  );
   write(path.join(dir, 'docker.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>\n');
   write(path.join(dir, 'README.md'), `# ${name}\n`);
   write(path.join(dir, 'NOTES.md'), 'not sent\n');
@@ -82,13 +86,26 @@ function writeExtension(dir, i) {
   write(path.join(dir, 'binaries/linux-arm64/tool'), '#!/bin/sh\n');
 }
 
-function installBase(dir) {
+function packPlugin() {
   const tarball = execFileSync(process.execPath, [path.join(root, 'tools/package-plugin.js')], { encoding: 'utf8' })
     .trim()
     .split('\n')
     .pop();
+  return path.join(root, tarball);
+}
+
+// With --base, the earlier install is reused and only the plugin is replaced by a fresh pack.
+function replacePlugin(dir) {
+  const target = path.join(dir, 'node_modules/nx-docker-extension');
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.mkdirSync(target, { recursive: true });
+  execFileSync('tar', ['xzf', packPlugin(), '-C', target, '--strip-components=1']);
+}
+
+function installBase(dir) {
+  const tarball = packPlugin();
   write(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench', private: true }));
-  const packages = [`nx@${nxVersion}`, `@nx/devkit@${nxVersion}`, path.join(root, tarball)];
+  const packages = [`nx@${nxVersion}`, `@nx/devkit@${nxVersion}`, tarball];
   if (compare) {
     packages.push(`@nx/docker@${nxVersion}`, `@nx/js@${nxVersion}`, '@nx-tools/nx-container@7.3.0', 'dotenv', 'tslib');
   }
@@ -145,7 +162,8 @@ function main() {
   const reuse = value('base', undefined);
   const base = reuse ?? fs.mkdtempSync(path.join(os.tmpdir(), 'nxde-bench-graph-'));
   try {
-    if (!reuse) installBase(base);
+    if (reuse) replacePlugin(base);
+    else installBase(base);
     for (const size of sizes) fs.rmSync(path.join(base, `ws-${size}`), { recursive: true, force: true });
     const rows = [];
     for (const size of sizes) {

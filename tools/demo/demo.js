@@ -70,11 +70,11 @@ function writeJson(file, value) {
   fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
 }
 
-/** Tasks Nx ran and whether each came from the cache, from its `> nx run p:t [local cache]` lines. */
+/** Tasks Nx ran and whether each came from the cache, from its `> nx run p:t [args] [local cache]` lines. */
 function nxTasks(output) {
   const tasks = new Map();
-  for (const [, task, note] of output.matchAll(/^\s*>\s+nx run (\S+:\S+?)(?:\s+\[([^\]]+)\])?\s*$/gm)) {
-    tasks.set(task, /cache/i.test(note ?? ''));
+  for (const [, task, rest] of output.matchAll(/^\s*>\s+nx run (\S+:\S+)(.*)$/gm)) {
+    tasks.set(task, /\[(local|remote) cache\]|existing outputs match the cache/.test(rest));
   }
   return tasks;
 }
@@ -171,6 +171,7 @@ function main() {
       'g',
       'nx-docker-extension:extension',
       'my-ext',
+      '--directory=apps/my-ext',
       '--ui=html',
       '--backend=none',
       `--image=${image}`,

@@ -45,6 +45,7 @@ describe('build cache: inputs and outputs on the real engine', () => {
         'g',
         'nx-docker-extension:extension',
         'solo',
+        `--directory=${root}`,
         '--ui=html',
         '--backend=none',
         `--image=${bed.registry}/${namespace}/solo`,
@@ -71,10 +72,13 @@ describe('build cache: inputs and outputs on the real engine', () => {
 
   it('adding or changing a file .dockerignore excludes is a cache hit', () => {
     const ignored = readFileSync(join(ws.dir, root, '.dockerignore'), 'utf8');
-    expect(ignored).toMatch(/^\.env\*$/m);
+    expect(ignored).toMatch(/^\.env\.\*$/m);
+    expect(ignored).toMatch(/^README\.md$/m);
     writeFileSync(join(ws.dir, root, '.env.local'), 'TOKEN=not-in-the-image\n');
     expect(build()).toBe(true);
     appendFileSync(join(ws.dir, root, '.env.local'), 'MORE=1\n');
+    expect(build()).toBe(true);
+    edit('README.md', (t) => `${t}\nMore words for people, none for the image.\n`);
     expect(build()).toBe(true);
   });
 
@@ -87,9 +91,9 @@ describe('build cache: inputs and outputs on the real engine', () => {
   it('a build arg or other platforms re-run build; the same options again are a hit', () => {
     expect(build('--buildArgs.GREETING=hello')).toBe(false);
     expect(build('--buildArgs.GREETING=hello')).toBe(true);
-    expect(build('--platforms=linux/amd64')).toBe(false);
-    const summary = readJson(join(ws.dir, 'dist', root, 'image.json'));
-    expect(summary.platforms.map((p: { platform: string }) => p.platform)).toEqual(['linux/amd64']);
+    // The test bed's base image has two platforms; listing them the other way round is another platform option.
+    expect(build('--platforms=linux/arm64,linux/amd64')).toBe(false);
+    expect(build('--platforms=linux/arm64,linux/amd64')).toBe(true);
     expect(build()).toBe(true);
   });
 

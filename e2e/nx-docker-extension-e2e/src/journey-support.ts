@@ -54,11 +54,11 @@ export interface NxTask {
   cached: boolean;
 }
 
-/** The tasks Nx ran, from its `> nx run project:target [local cache]` lines. */
+/** The tasks Nx ran, from its `> nx run project:target [args] [local cache]` lines. */
 export function nxTasks(output: string): NxTask[] {
   const tasks = new Map<string, boolean>();
-  for (const [, task, note] of output.matchAll(/^\s*>\s+nx run (\S+:\S+?)(?:\s+\[([^\]]+)\])?\s*$/gm)) {
-    tasks.set(task, /cache/i.test(note ?? ''));
+  for (const [, task, rest] of output.matchAll(/^\s*>\s+nx run (\S+:\S+)(.*)$/gm)) {
+    tasks.set(task, /\[(local|remote) cache\]|existing outputs match the cache/.test(rest));
   }
   return [...tasks].map(([task, cached]) => ({ task, cached }));
 }

@@ -53,6 +53,7 @@ describe('the journey: generate, build, verify, push, affected, cached, daemon-f
           'g',
           'nx-docker-extension:extension',
           name,
+          `--directory=apps/${name}`,
           '--ui=html',
           '--backend=none',
           `--image=${bed.registry}/${namespace}/${name}`,

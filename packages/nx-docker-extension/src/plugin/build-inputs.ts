@@ -14,16 +14,34 @@ export type TargetInput = NonNullable<TargetConfiguration['inputs']>[number];
  */
 export const BUILD_ENV_INPUTS = ['BUILDX_GIT_LABELS', 'SOURCE_DATE_EPOCH'] as const;
 
-// The characters Nx's glob engine reads as syntax; escaped, a path matches only itself.
-const GLOB_SYNTAX = /[\\*?[\]{}()!]/g;
+// Nx 22's glob engine ignores an exclusion naming one of these even when escaped (measured:
+// `!dir/a\(b\).txt` leaves the file in), so such a path stays an input: a needless rebuild at
+// worst, never a stale image.
+const UNEXCLUDABLE = /[()?!+@]/;
+const GLOB_SYNTAX = /[\\*[\]{}]/g;
 
-export function globLiteral(path: string): string {
-  return path.replace(GLOB_SYNTAX, (ch) => `\\${ch}`);
+/** `path` as an Nx glob matching only itself, or undefined when Nx cannot exclude it. */
+export function globLiteral(path: string): string | undefined {
+  return UNEXCLUDABLE.test(path) ? undefined : path.replace(GLOB_SYNTAX, (ch) => `\\${ch}`);
 }
 
-function workspacePath(projectRoot: string, relative: string): string {
-  const root = projectRoot === '.' || projectRoot === '' ? '' : `${globLiteral(projectRoot)}/`;
-  return `{workspaceRoot}/${root}${relative}`;
+/** Exclusion globs for a build context resolved file by file: whole directories, then single files. */
+export function listedExclusions(context: BuildContextFiles): string[] {
+  const globs: string[] = [];
+  for (const dir of context.excludedDirectories) {
+    const literal = globLiteral(dir);
+    if (literal !== undefined) globs.push(`${literal}/**`);
+  }
+  for (const file of context.excludedFiles) {
+    const literal = globLiteral(file);
+    if (literal !== undefined) globs.push(literal);
+  }
+  return globs;
+}
+
+function workspaceGlob(projectRoot: string, relative: string): string {
+  if (projectRoot === '.' || projectRoot === '') return `{workspaceRoot}/${relative}`;
+  return `{workspaceRoot}/${projectRoot.replace(GLOB_SYNTAX, (ch) => `\\${ch}`)}/${relative}`;
 }
 
 /**
@@ -32,19 +50,16 @@ function workspacePath(projectRoot: string, relative: string): string {
  * Dockerfile copies is usually git-ignored, so only its task's outputs can stand for it), and
  * the environment the build reads. `{workspaceRoot}/<root>` rather than `{projectRoot}` so that
  * files of a project nested in the folder (a UI project in `ui/`) count too: Docker sends them.
- * Nx applies every `!` exclusion whatever the order, so the exclusions are exact paths computed
- * with Docker's own rules, never patterns that an exception could contradict.
- * `context` undefined (an unreadable .dockerignore) falls back to the whole folder: too many
- * inputs cost a rebuild, too few a stale image.
+ * `exclusions` are globs relative to the folder (undefined: the ignore file is unusable, so the
+ * whole folder counts — too many inputs cost a rebuild, too few a stale image).
  */
-export function buildInputs(projectRoot: string, context: BuildContextFiles | undefined): TargetInput[] {
-  const files: string[] = [workspacePath(projectRoot, '**/*')];
-  if (context) {
-    for (const dir of context.excludedDirectories)
-      files.push(`!${workspacePath(projectRoot, `${globLiteral(dir)}/**`)}`);
-    for (const file of context.excludedFiles) files.push(`!${workspacePath(projectRoot, globLiteral(file))}`);
-  }
-  return [...files, { dependentTasksOutputFiles: '**/*' }, ...BUILD_ENV_INPUTS.map((env) => ({ env }))];
+export function buildInputs(projectRoot: string, exclusions: readonly string[] | undefined): TargetInput[] {
+  return [
+    workspaceGlob(projectRoot, '**/*'),
+    ...(exclusions ?? []).map((glob) => `!${workspaceGlob(projectRoot, glob)}`),
+    { dependentTasksOutputFiles: '**/*' },
+    ...BUILD_ENV_INPUTS.map((env) => ({ env })),
+  ];
 }
 
 /** verify checks exactly the layout build wrote: build's outputs are its only file inputs. */

@@ -6,13 +6,15 @@ import {
   type CreateDependenciesContext,
   type RawProjectGraphDependency,
 } from '@nx/devkit';
+import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { parseDockerfile } from '../dockerfile';
 import { contextPaths, type ContextPath } from './context-paths';
 import { EXECUTORS } from './extension-targets';
 import { ProjectRoots } from './project-roots';
+import { TargetsCache } from './targets-cache';
 
-// Parsed once per Dockerfile content for the life of the process (the daemon keeps it warm).
-const pathsByContent = new Map<string, ContextPath[]>();
+// What each Dockerfile reads, by its content hash: kept between runs in Nx's workspace data directory.
+type PathsCache = TargetsCache<ContextPath[]>;
 
 interface DockerBuild {
   project: string;
@@ -52,9 +54,14 @@ export function dockerBuilds(projects: CreateDependenciesContext['projects']): D
   return builds;
 }
 
-function readPaths(workspaceRoot: string, dockerfile: string, hash: string | undefined): ContextPath[] {
+function readPaths(
+  cache: PathsCache,
+  workspaceRoot: string,
+  dockerfile: string,
+  hash: string | undefined,
+): ContextPath[] {
   const key = hash ? `${dockerfile}\0${hash}` : undefined;
-  const known = key ? pathsByContent.get(key) : undefined;
+  const known = key ? cache.get(key) : undefined;
   if (known) return known;
   let text: string;
   try {
@@ -63,17 +70,19 @@ function readPaths(workspaceRoot: string, dockerfile: string, hash: string | und
     return []; // a missing Dockerfile is the build target's error to report, not the graph's
   }
   const paths = contextPaths(parseDockerfile(text));
-  if (key) pathsByContent.set(key, paths);
+  if (key) cache.set(key, paths);
   return paths;
 }
 
-function fileHashes(context: CreateDependenciesContext): Map<string, { project?: string; hash: string }> {
-  const hashes = new Map<string, { project?: string; hash: string }>();
-  for (const [project, files] of Object.entries(context.fileMap.projectFileMap)) {
-    for (const file of files) hashes.set(file.file, { project, hash: file.hash });
+/** The Dockerfile's hash in Nx's file map and whether it belongs to the building project. */
+function dockerfileHash(context: CreateDependenciesContext, build: DockerBuild): { hash?: string; own: boolean } {
+  const own = context.fileMap.projectFileMap[build.project]?.find((f) => f.file === build.dockerfile);
+  if (own) return { hash: own.hash, own: true };
+  for (const files of [context.fileMap.nonProjectFiles, ...Object.values(context.fileMap.projectFileMap)]) {
+    const found = files.find((f) => f.file === build.dockerfile);
+    if (found) return { hash: found.hash, own: false };
   }
-  for (const file of context.fileMap.nonProjectFiles) hashes.set(file.file, { hash: file.hash });
-  return hashes;
+  return { own: false };
 }
 
 /**
@@ -85,11 +94,13 @@ function fileHashes(context: CreateDependenciesContext): Map<string, { project?:
  */
 export const createDependencies: CreateDependencies = (_options, context) => {
   const roots = new ProjectRoots(context.projects);
-  const hashes = fileHashes(context);
   const dependencies = new Map<string, RawProjectGraphDependency>();
+  const cache: PathsCache = new TargetsCache(
+    join(workspaceDataDirectoryForWorkspace(context.workspaceRoot), 'nx-docker-extension-dockerfiles.hash'),
+  );
   for (const build of dockerBuilds(context.projects)) {
-    const dockerfile = hashes.get(build.dockerfile);
-    for (const used of readPaths(context.workspaceRoot, build.dockerfile, dockerfile?.hash)) {
+    const dockerfile = dockerfileHash(context, build);
+    for (const used of readPaths(cache, context.workspaceRoot, build.dockerfile, dockerfile.hash)) {
       const base = used.context === undefined ? build.context : build.namedContexts[used.context];
       if (base === undefined) continue; // an image or a context given on the command line
       const path = workspacePath(posix.join(base, used.path));
@@ -102,13 +113,14 @@ export const createDependencies: CreateDependencies = (_options, context) => {
         // A static edge must name a file of the source project; a Dockerfile kept elsewhere gives an implicit one.
         dependencies.set(
           key,
-          dockerfile?.project === build.project
+          dockerfile.own
             ? { source: build.project, target, type: DependencyType.static, sourceFile: build.dockerfile }
             : { source: build.project, target, type: DependencyType.implicit },
         );
       }
     }
   }
+  cache.save();
   return [...dependencies.values()].sort(
     (a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target),
   );

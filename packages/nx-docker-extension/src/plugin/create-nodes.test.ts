@@ -177,10 +177,22 @@ describe('createNodesV2', () => {
     expect(targets?.build.metadata?.description).toContain('Dockerfile.dockerignore');
   });
 
-  it('escapes glob characters in excluded paths so each matches only itself', async () => {
-    write(extension('ext', { '.dockerignore': 'notes (old)*\n', 'notes (old)[1].txt': 'x' }));
+  it('escapes glob characters in excluded paths; a name Nx cannot exclude stays an input (never a stale image)', async () => {
+    write(extension('ext', { '.dockerignore': 'notes*\n!notes.md\n', 'notes[1].txt': 'x', 'notes (old).txt': 'y' }));
     const inputs = (await infer(['ext/metadata.json']))['ext'].targets?.build.inputs;
-    expect(inputs).toContain('!{workspaceRoot}/ext/notes \\(old\\)\\[1\\].txt');
+    expect(inputs).toContain('!{workspaceRoot}/ext/notes\\[1\\].txt');
+    expect(inputs?.filter((i) => typeof i === 'string' && i.includes('old'))).toEqual([]);
+  });
+
+  it('a .dockerignore without exceptions becomes pattern exclusions, valid for files added later', async () => {
+    write(extension('ext', { '.dockerignore': '**/*.pem\ndist\n', 'a.pem': 'k' }));
+    const inputs = (await infer(['ext/metadata.json']))['ext'].targets?.build.inputs;
+    expect(inputs?.filter((i) => typeof i === 'string' && i.startsWith('!'))).toEqual([
+      '!{workspaceRoot}/ext/**/*.pem',
+      '!{workspaceRoot}/ext/**/*.pem/**',
+      '!{workspaceRoot}/ext/dist',
+      '!{workspaceRoot}/ext/dist/**',
+    ]);
   });
 
   it('a metadata.json that is not JSON: the folder still gets targets that say why; others are unaffected', async () => {

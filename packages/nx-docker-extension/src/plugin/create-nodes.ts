@@ -1,19 +1,27 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { basename, dirname, join, posix } from 'node:path';
 import {
   AggregateCreateNodesError,
   type CreateNodesContextV2,
   type CreateNodesResult,
   type CreateNodesV2,
 } from '@nx/devkit';
-import { calculateHashesForCreateNodes } from '@nx/devkit/src/utils/calculate-hash-for-create-nodes';
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { multiGlobWithWorkspaceContext } from 'nx/src/utils/workspace-context';
 import { filterBuildContext } from '../dockerignore';
+import { listedExclusions } from './build-inputs';
 import { extensionProject, type ExtensionProject } from './extension-targets';
 import type { ExtensionFolder } from './extension-folder';
-import { normalizeTargetNames, type DockerExtensionPluginOptions } from './options';
-import { DOCKERFILE, readExtensionFolder } from './read-extension-folder';
+import { exclusionGlobs } from './ignore-globs';
+import { normalizeTargetNames, type DockerExtensionPluginOptions, type TargetNames } from './options';
+import {
+  DOCKERFILE,
+  describeExtensionFolder,
+  readExtensionFiles,
+  readIgnoreFile,
+  type ExtensionFiles,
+} from './read-extension-folder';
 import { TargetsCache, targetsCachePath } from './targets-cache';
 
 export type { DockerExtensionPluginOptions } from './options';
@@ -23,34 +31,69 @@ interface CachedFolder {
   project: ExtensionProject;
 }
 
+interface Candidate {
+  file: string;
+  root: string;
+  files: ExtensionFiles;
+  /** The ignore file's patterns; undefined when Docker would refuse the file. */
+  patterns?: string[];
+  /** Exclusions from the patterns alone; undefined when they need the folder's file list. */
+  exclusions?: string[];
+  needsFileList: boolean;
+  key: string;
+}
+
 const METADATA_GLOB = '**/metadata.json';
 
 // Part of every cache key: a new plugin version may infer different targets from the same files.
 const PLUGIN_VERSION: string = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')).version;
 
-function filesGlob(root: string): string {
-  return root === '.' ? '**/*' : `${root}/**/*`;
+function alwaysInputs(files: ExtensionFiles): string[] {
+  return [DOCKERFILE, 'package.json', ...(files.ignoreFile ? [files.ignoreFile.name] : [])];
 }
 
-function relativeTo(root: string, file: string): string {
-  return root === '.' ? file : posix.relative(root, file);
+function hashOf(parts: (string | undefined)[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part === undefined ? '\u0000missing' : `\u0001${part.length}:${part}`);
+  return hash.digest('hex');
 }
 
-/** Computes the project of each folder not in the cache; reads files only, never runs anything. */
-async function computeFolders(
-  roots: string[],
-  context: CreateNodesContextV2,
-  names: ReturnType<typeof normalizeTargetNames>,
-) {
-  const fileLists = roots.length
-    ? await multiGlobWithWorkspaceContext(context.workspaceRoot, roots.map(filesGlob))
-    : [];
-  return roots.map((root, i): CachedFolder => {
-    const { folder, ignorePatterns } = readExtensionFolder(context.workspaceRoot, root);
-    const alwaysInputs = [DOCKERFILE, 'package.json', ...(folder.dockerignoreFile ? [folder.dockerignoreFile] : [])];
-    const files = fileLists[i].map((file) => relativeTo(root, file));
-    const buildContext = ignorePatterns ? filterBuildContext(files, ignorePatterns, alwaysInputs) : undefined;
-    return { folder, project: extensionProject(folder, buildContext, names) };
+/** Reads each folder's few files and decides how its .dockerignore becomes Nx exclusions. */
+function readCandidate(file: string, context: CreateNodesContextV2, names: TargetNames): Candidate {
+  const root = dirname(file);
+  const files = readExtensionFiles(context.workspaceRoot, root);
+  const patterns = files.ignoreFile ? readIgnoreFile(files.ignoreFile.text).patterns : [];
+  const exclusions = patterns ? exclusionGlobs(patterns, alwaysInputs(files)) : undefined;
+  const needsFileList = patterns !== undefined && exclusions === undefined;
+  const { dockerfile, metadata, packageJson, projectJson, ignoreFile } = files;
+  const key = hashOf([
+    PLUGIN_VERSION,
+    JSON.stringify(names),
+    root,
+    dockerfile,
+    metadata,
+    packageJson,
+    projectJson,
+    ignoreFile?.name,
+    ignoreFile?.text,
+  ]);
+  return { file, root, files, patterns, exclusions, needsFileList, key };
+}
+
+/**
+ * A .dockerignore with exceptions (`!`) cannot become order-free Nx exclusions; then the folder's
+ * files (as Nx sees them) are split with Docker's rules, and the list joins the cache key.
+ */
+async function addFileLists(candidates: Candidate[], context: CreateNodesContextV2): Promise<void> {
+  const listed = candidates.filter((c) => c.needsFileList);
+  if (listed.length === 0) return;
+  const globs = listed.map((c) => (c.root === '.' ? '**/*' : `${c.root}/**/*`));
+  const lists = await multiGlobWithWorkspaceContext(context.workspaceRoot, globs);
+  listed.forEach((candidate, i) => {
+    const files = lists[i].map((f) => (candidate.root === '.' ? f : posix.relative(candidate.root, f))).sort();
+    const split = filterBuildContext(files, candidate.patterns ?? [], alwaysInputs(candidate.files));
+    candidate.exclusions = listedExclusions(split);
+    candidate.key = hashOf([candidate.key, ...files]);
   });
 }
 
@@ -64,8 +107,8 @@ function duplicateNameError(first: ExtensionFolder, second: ExtensionFolder): Er
 
 /**
  * Every folder holding metadata.json beside a Dockerfile becomes a project with build, verify
- * and push targets. Results depend only on the files (sorted, no dates or absolute paths) and
- * are cached by their hash.
+ * and push targets. Reads files only; results depend only on them (sorted, no dates or absolute
+ * paths) and are cached under a hash of what they were computed from.
  */
 export const createNodesV2: CreateNodesV2<DockerExtensionPluginOptions> = [
   METADATA_GLOB,
@@ -73,40 +116,34 @@ export const createNodesV2: CreateNodesV2<DockerExtensionPluginOptions> = [
     const names = normalizeTargetNames(options);
     const candidates = [...metadataFiles]
       .filter((file) => existsSync(join(context.workspaceRoot, dirname(file), DOCKERFILE)))
-      .sort();
+      .sort()
+      .map((file) => readCandidate(file, context, names));
     if (candidates.length === 0) return [];
-    const roots = candidates.map((file) => dirname(file));
+    await addFileLists(candidates, context);
 
-    const hashes = await calculateHashesForCreateNodes(roots, { names, PLUGIN_VERSION }, context);
     const cache = new TargetsCache<CachedFolder>(
       targetsCachePath(workspaceDataDirectoryForWorkspace(context.workspaceRoot), options),
     );
-    const computed: (CachedFolder | undefined)[] = roots.map((_, i) => cache.get(hashes[i]));
-    const missing = roots.map((root, i) => (computed[i] ? undefined : i)).filter((i): i is number => i !== undefined);
-    const fresh = await computeFolders(
-      missing.map((i) => roots[i]),
-      context,
-      names,
-    );
-    missing.forEach((i, k) => {
-      computed[i] = fresh[k];
-      cache.set(hashes[i], fresh[k]);
-    });
-    cache.save();
-
     const results: [string, CreateNodesResult][] = [];
     const errors: [string, Error][] = [];
     const byName = new Map<string, ExtensionFolder>();
-    candidates.forEach((file, i) => {
-      const { folder, project } = computed[i] as CachedFolder;
+    for (const candidate of candidates) {
+      let computed = cache.get(candidate.key);
+      if (!computed) {
+        const { folder } = describeExtensionFolder(candidate.root, candidate.files, basename(context.workspaceRoot));
+        computed = { folder, project: extensionProject(folder, candidate.exclusions, names) };
+        cache.set(candidate.key, computed);
+      }
+      const { folder, project } = computed;
       const other = byName.get(folder.name);
       if (other) {
-        errors.push([file, duplicateNameError(other, folder)]);
-        return;
+        errors.push([candidate.file, duplicateNameError(other, folder)]);
+        continue;
       }
       byName.set(folder.name, folder);
-      results.push([file, { projects: { [folder.root]: { root: folder.root, ...project } } }]);
-    });
+      results.push([candidate.file, { projects: { [folder.root]: { root: folder.root, ...project } } }]);
+    }
+    cache.save();
     if (errors.length > 0) throw new AggregateCreateNodesError(errors, results);
     return results;
   },

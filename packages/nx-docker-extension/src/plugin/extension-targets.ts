@@ -1,5 +1,4 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
-import type { BuildContextFiles } from '../dockerignore';
 import { buildInputs, verifyInputs } from './build-inputs';
 import type { ExtensionFolder } from './extension-folder';
 import type { TargetNames } from './options';
@@ -24,12 +23,12 @@ function describe(folder: ExtensionFolder, text: string): string {
 }
 
 /**
- * Targets for an extension folder. `context` is the folder's files split by .dockerignore
- * (undefined when the ignore file cannot be read: then the whole folder is the input).
+ * Targets for an extension folder. `exclusions` are the globs (relative to the folder) that
+ * .dockerignore leaves out; undefined when the ignore file is unusable (the whole folder counts).
  */
 export function extensionProject(
   folder: ExtensionFolder,
-  context: BuildContextFiles | undefined,
+  exclusions: readonly string[] | undefined,
   names: TargetNames,
 ): ExtensionProject {
   const image = folder.image ? `${folder.image}:${folder.version ?? '<version>'}` : 'the image';
@@ -42,7 +41,7 @@ export function extensionProject(
     executor: EXECUTORS.build,
     cache: true,
     dependsOn: buildDependsOn,
-    inputs: buildInputs(folder.root, context),
+    inputs: buildInputs(folder.root, exclusions),
     outputs: ['{workspaceRoot}/dist/{projectRoot}/image', '{workspaceRoot}/dist/{projectRoot}/image.json'],
     options: {},
     metadata: {

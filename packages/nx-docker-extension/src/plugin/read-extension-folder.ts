@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DockerignoreError, readDockerignore, DockerignoreMatcher } from '../dockerignore';
+import { DockerignoreError, DockerignoreMatcher, readDockerignore } from '../dockerignore';
 import { finalStage, parseDockerfile } from '../dockerfile';
 import type { ExtensionFolder } from './extension-folder';
 
@@ -8,12 +8,40 @@ export const DOCKERFILE = 'Dockerfile';
 // BuildKit prefers `<Dockerfile>.dockerignore` beside the Dockerfile over the context's `.dockerignore`.
 export const DOCKERIGNORE_FILES = [`${DOCKERFILE}.dockerignore`, '.dockerignore'] as const;
 
+/** The files of an extension folder the plugin reads (undefined: not there). */
+export interface ExtensionFiles {
+  dockerfile?: string;
+  metadata?: string;
+  packageJson?: string;
+  projectJson?: string;
+  ignoreFile?: { name: string; text: string };
+}
+
 function readText(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+/** Reads the few small files the targets depend on; the only I/O of inference besides listing files. */
+export function readExtensionFiles(workspaceRoot: string, root: string): ExtensionFiles {
+  const dir = join(workspaceRoot, root);
+  const files: ExtensionFiles = {
+    dockerfile: readText(join(dir, DOCKERFILE)),
+    metadata: readText(join(dir, 'metadata.json')),
+    packageJson: readText(join(dir, 'package.json')),
+    projectJson: readText(join(dir, 'project.json')),
+  };
+  for (const name of DOCKERIGNORE_FILES) {
+    const text = readText(join(dir, name));
+    if (text !== undefined) {
+      files.ignoreFile = { name, text };
+      break;
+    }
+  }
+  return files;
 }
 
 function parseJson(text: string): { value?: unknown; error?: string } {
@@ -46,7 +74,7 @@ export function dockerfileProblems(text: string): string[] {
   return problems;
 }
 
-/** The ignore patterns Docker would apply, or why they cannot be used. */
+/** The ignore patterns Docker would apply, or why Docker would refuse the file. */
 export function readIgnoreFile(text: string): { patterns?: string[]; problem?: string } {
   const patterns = readDockerignore(text);
   try {
@@ -59,25 +87,23 @@ export function readIgnoreFile(text: string): { patterns?: string[]; problem?: s
 }
 
 /**
- * Reads what the targets need from an extension folder: its name (project.json `name`, else
- * package.json `name`, else the folder's name), the image settings from package.json, the ignore
- * file, and every problem that will make build fail. Never throws for a bad file: a broken folder
- * still becomes a project whose targets say what is wrong.
+ * What the targets need from an extension folder's files: its name (project.json `name`, else
+ * package.json `name`, else the folder's name), the image settings from package.json, the
+ * ignore file, and every problem that will make build fail. Never throws for a bad file: a
+ * broken folder still becomes a project whose targets say what is wrong.
  */
-export function readExtensionFolder(
-  workspaceRoot: string,
+export function describeExtensionFolder(
   root: string,
+  files: ExtensionFiles,
+  workspaceName: string,
 ): { folder: ExtensionFolder; ignorePatterns?: string[] } {
-  const dir = join(workspaceRoot, root);
   const problems: string[] = [];
-  const folderName = basename(root === '.' ? workspaceRoot : root);
-  let name = folderName;
+  let name = basename(root === '.' ? workspaceName : root);
   let nameFrom: ExtensionFolder['nameFrom'] = 'folder';
   const folder: Omit<ExtensionFolder, 'name' | 'nameFrom' | 'problems'> = { root };
 
-  const packageText = readText(join(dir, 'package.json'));
-  if (packageText !== undefined) {
-    const { value, error } = parseJson(packageText);
+  if (files.packageJson !== undefined) {
+    const { value, error } = parseJson(files.packageJson);
     if (error || !isObject(value)) {
       problems.push(`package.json is not a JSON object (${error ?? 'found ' + typeof value}); fix it or remove it.`);
     } else {
@@ -93,32 +119,25 @@ export function readExtensionFolder(
       }
     }
   }
-  const projectText = readText(join(dir, 'project.json'));
-  if (projectText !== undefined) {
-    const { value } = parseJson(projectText);
+  if (files.projectJson !== undefined) {
+    const { value } = parseJson(files.projectJson);
     const projectName = isObject(value) ? stringOf(value.name) : undefined;
     if (projectName) [name, nameFrom] = [projectName, 'project.json'];
   }
-
-  const metadataText = readText(join(dir, 'metadata.json'));
-  if (metadataText !== undefined) {
-    const { value, error } = parseJson(metadataText);
+  if (files.metadata !== undefined) {
+    const { value, error } = parseJson(files.metadata);
     if (error) problems.push(`metadata.json is not valid JSON (${error}).`);
     else if (!isObject(value)) problems.push(`metadata.json must be a JSON object, found ${JSON.stringify(value)}.`);
   }
-  const dockerfileText = readText(join(dir, DOCKERFILE));
-  if (dockerfileText === undefined) problems.push(`${DOCKERFILE} cannot be read.`);
-  else problems.push(...dockerfileProblems(dockerfileText));
+  if (files.dockerfile === undefined) problems.push(`${DOCKERFILE} cannot be read.`);
+  else problems.push(...dockerfileProblems(files.dockerfile));
 
   let ignorePatterns: string[] | undefined = [];
-  for (const file of DOCKERIGNORE_FILES) {
-    const text = readText(join(dir, file));
-    if (text === undefined) continue;
-    folder.dockerignoreFile = file;
-    const read = readIgnoreFile(text);
+  if (files.ignoreFile) {
+    folder.dockerignoreFile = files.ignoreFile.name;
+    const read = readIgnoreFile(files.ignoreFile.text);
     ignorePatterns = read.patterns;
-    if (read.problem) problems.push(`${file}: ${read.problem}; Docker refuses it.`);
-    break;
+    if (read.problem) problems.push(`${files.ignoreFile.name}: ${read.problem}; Docker refuses it.`);
   }
   return { folder: { ...folder, name, nameFrom, problems }, ignorePatterns };
 }
