@@ -24,7 +24,7 @@ for (const file of ['package.json', 'generators.json', 'executors.json', 'README
     const rel = path.relative(pkgDir, from);
     if (entry.isDirectory()) {
       if (entry.name === 'files') fs.cpSync(from, path.join(outDir, rel), { recursive: true });
-      else copyAssets(from);
+      else if (entry.name !== '__snapshots__' && entry.name !== 'test-support') copyAssets(from);
     } else if (!entry.name.endsWith('.ts')) {
       fs.mkdirSync(path.dirname(path.join(outDir, rel)), { recursive: true });
       fs.copyFileSync(from, path.join(outDir, rel));

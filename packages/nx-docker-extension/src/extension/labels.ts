@@ -51,12 +51,24 @@ export interface LabelProblem {
   expected: string;
 }
 
+/**
+ * The generator writes `TODO: …` where the user gave no value (never "", which the Marketplace rejects
+ * silently); such a placeholder is as missing as an empty label.
+ */
+export function isPlaceholder(value: string): boolean {
+  return /^\s*TODO\b/.test(value);
+}
+
 export function missingLabels(labels: Record<string, string>, required = REQUIRED_LABELS): LabelProblem[] {
   return required
-    .filter((name) => (labels[name] ?? '').trim() === '')
+    .filter((name) => (labels[name] ?? '').trim() === '' || isPlaceholder(labels[name]))
     .map((name) => ({
       label: name,
-      found: name in labels ? 'an empty value' : 'no such label',
+      found: !(name in labels)
+        ? 'no such label'
+        : isPlaceholder(labels[name])
+          ? `the placeholder "${labels[name].trim().slice(0, 80)}"`
+          : 'an empty value',
       expected: `a non-empty value (${describeExpected(name)})`,
     }));
 }

@@ -412,6 +412,13 @@ describe('the verify rule set', () => {
       );
     });
 
+    it("label-required treats the generator's TODO placeholders as missing", () => {
+      const labels = { ...GOOD_LABELS, 'org.opencontainers.image.vendor': 'TODO: your name or company' };
+      expect(failures(withLabels(labels), { platforms: ['linux/amd64'], profile: 'marketplace' })).toEqual([
+        'label-required fail linux/amd64: label org.opencontainers.image.vendor: found the placeholder "TODO: your name or company"; expected a non-empty value (text)',
+      ]);
+    });
+
     it('label-format checks JSON labels, URLs and account-info', () => {
       const labels = {
         ...GOOD_LABELS,
