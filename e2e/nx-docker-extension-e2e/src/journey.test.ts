@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTestBed, type TestBed } from '../../../packages/nx-docker-extension/src/test-support/test-bed';
@@ -15,14 +16,23 @@ import {
 // A user's whole day, on the real engine and registry: init, two extensions, build/verify/push,
 // commit, change one, push only what is affected, push again (all cached, nothing uploaded),
 // then a second clone sharing the cache builds nothing and pushes with no Docker daemon at all.
+// The clones share one cache directory through Nx's self-hosted remote cache API (a directory
+// served over HTTP, as a CI cache server would): Nx restores only artifacts its cache knows.
 
 describe('the journey: generate, build, verify, push, affected, cached, daemon-free second clone', () => {
   let bed: TestBed;
   let ws: TestWorkspace;
   let clone: string | undefined;
   let namespace: string;
-  let cacheDir: string;
-  const env = () => ({ NX_CACHE_DIRECTORY: cacheDir, NX_TUI: 'false', FORCE_COLOR: '0' });
+  let cacheServer: ChildProcess | undefined;
+  let cacheUrl: string;
+  const cacheToken = `journey-${process.pid}`;
+  const env = () => ({
+    NX_SELF_HOSTED_REMOTE_CACHE_SERVER: cacheUrl,
+    NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: cacheToken,
+    NX_TUI: 'false',
+    FORCE_COLOR: '0',
+  });
   const nx = (args: string[], extraEnv: NodeJS.ProcessEnv = {}, dir = ws.dir): RunOutput =>
     runIn(dir, join(dir, 'node_modules/.bin/nx'), args, { ...env(), ...extraEnv });
   const ok = (r: RunOutput): string => {
@@ -31,16 +41,24 @@ describe('the journey: generate, build, verify, push, affected, cached, daemon-f
   };
   const git = (...args: string[]) => ok(ws.run('git', args));
 
-  beforeAll(() => {
+  beforeAll(async () => {
     bed = requireTestBed();
     namespace = uniqueNamespace('journey');
     ws = createTestWorkspace({ name: 'nxde-journey' });
-    cacheDir = join(ws.dir, '.nx/cache');
+    const shared = `${ws.dir}-shared-cache`;
+    cacheServer = spawn(process.execPath, [join(__dirname, 'support/cache-server.cjs'), shared, cacheToken]);
+    const port = await new Promise<string>((resolve, reject) => {
+      cacheServer!.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+      cacheServer!.once('exit', (code) => reject(new Error(`cache server exited with ${code}`)));
+    });
+    cacheUrl = `http://127.0.0.1:${port}`;
     git('init', '-q', '-b', 'main');
     git('config', 'user.email', 'journey@example.invalid');
     git('config', 'user.name', 'Journey');
   });
   afterAll(() => {
+    cacheServer?.kill();
+    if (ws && !process.env.NXDE_KEEP_E2E) rmSync(`${ws.dir}-shared-cache`, { recursive: true, force: true });
     ws?.cleanup();
     if (clone && !process.env.NXDE_KEEP_E2E) rmSync(clone, { recursive: true, force: true });
   });
@@ -79,12 +97,15 @@ describe('the journey: generate, build, verify, push, affected, cached, daemon-f
     }
   });
 
-  it('after a commit and a change in alpha, `nx affected -t push` runs only alpha', async () => {
+  it('after a commit and a change in alpha (released as 0.2.0), `nx affected -t push` runs only alpha', async () => {
     git('add', '-A');
     git('commit', '-qm', 'two extensions');
     const page = join(ws.dir, 'apps/alpha/ui/index.html');
     writeFileSync(page, readFileSync(page, 'utf8').replace('</body>', '<p>changed</p></body>'));
-    git('commit', '-qam', 'alpha: new page');
+    // A published tag never changes (push refuses to overwrite 0.1.0): the change ships as a new version.
+    const manifest = join(ws.dir, 'apps/alpha/package.json');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('"version": "0.1.0"', '"version": "0.2.0"'));
+    git('commit', '-qam', 'alpha: new page, 0.2.0');
     const before = readJson(join(ws.dir, 'dist/apps/alpha/image.json')).indexDigest;
 
     const out = ok(nx(['affected', '-t', 'push', '--base=HEAD~1', '--head=HEAD']));
@@ -93,15 +114,16 @@ describe('the journey: generate, build, verify, push, affected, cached, daemon-f
     expect(tasks.every((t) => !t.cached)).toBe(true);
     const after = readJson(join(ws.dir, 'dist/apps/alpha/image.json')).indexDigest;
     expect(after).not.toBe(before);
-    expect(out).toMatch(/alpha:0\.1\.0\s+pushed/);
-    expect(await registryDigest(`${bed.registry}/${namespace}/alpha`, '0.1.0')).toBe(after);
+    expect(out).toMatch(/alpha:0\.2\.0\s+pushed/);
+    expect(await registryDigest(`${bed.registry}/${namespace}/alpha`, '0.2.0')).toBe(after);
+    expect(await registryDigest(`${bed.registry}/${namespace}/alpha`, '0.1.0')).toBe(before);
   });
 
   it('run again: build and verify come from the cache and push uploads nothing', () => {
     const out = ok(nx(['affected', '-t', 'push', '--base=HEAD~1', '--head=HEAD']));
     const tasks = Object.fromEntries(nxTasks(out).map((t) => [t.task, t.cached]));
     expect(tasks).toEqual({ 'alpha:build': true, 'alpha:verify': true, 'alpha:push': false });
-    expect(out).toMatch(/alpha:0\.1\.0\s+unchanged\s+0 B uploaded/);
+    expect(out).toMatch(/alpha:0\.2\.0\s+unchanged\s+0 B uploaded/);
     expect(out).not.toMatch(/\bpushed\b/);
   });
 
@@ -112,14 +134,14 @@ describe('the journey: generate, build, verify, push, affected, cached, daemon-f
     expect(existsSync(join(clone, 'dist'))).toBe(false);
 
     const noDaemon = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
-    const copy = `${bed.registry}/${namespace}/alpha-copy:0.1.0`;
+    const copy = `${bed.registry}/${namespace}/alpha-copy:0.2.0`;
     const out = ok(nx(['run', 'alpha:push', `--tags=${copy}`], noDaemon, clone));
     const tasks = Object.fromEntries(nxTasks(out).map((t) => [t.task, t.cached]));
     expect(tasks).toEqual({ 'alpha:build': true, 'alpha:verify': true, 'alpha:push': false });
     // A real upload from the restored layout: a new repository of the same registry.
-    expect(out).toMatch(/alpha-copy:0\.1\.0\s+pushed/);
+    expect(out).toMatch(/alpha-copy:0\.2\.0\s+pushed/);
     const restored = readJson(join(clone, 'dist/apps/alpha/image.json')).indexDigest;
-    expect(await registryDigest(`${bed.registry}/${namespace}/alpha-copy`, '0.1.0')).toBe(restored);
+    expect(await registryDigest(`${bed.registry}/${namespace}/alpha-copy`, '0.2.0')).toBe(restored);
     expect(restored).toBe(readJson(join(ws.dir, 'dist/apps/alpha/image.json')).indexDigest);
   });
 });

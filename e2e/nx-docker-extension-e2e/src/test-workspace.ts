@@ -41,18 +41,36 @@ export function createTestWorkspace(options: { nxVersion?: string; name?: string
   const dir = mkdtempSync(join(tmpdir(), `${options.name ?? 'nxde-e2e'}-`));
   writeFileSync(
     join(dir, 'package.json'),
-    JSON.stringify({ name: 'e2e-workspace', version: '0.0.0', private: true, workspaces: ['apps/*', 'libs/*'] }, null, 2),
+    JSON.stringify(
+      { name: 'e2e-workspace', version: '0.0.0', private: true, workspaces: ['apps/*', 'libs/*'] },
+      null,
+      2,
+    ),
   );
   writeFileSync(join(dir, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
   writeFileSync(join(dir, '.gitignore'), 'node_modules\ndist\n.nx/cache\n.nx/workspace-data\n');
   execFileSync(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '-D', `nx@${nxVersion}`, `@nx/devkit@${nxVersion}`, pluginTarball()],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '-D',
+      `nx@${nxVersion}`,
+      `@nx/devkit@${nxVersion}`,
+      pluginTarball(),
+    ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const baseEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: undefined, CI: 'true' };
   const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}): RunOutput => {
-    const r = spawnSync(command, args, { cwd: dir, env: { ...baseEnv, ...env }, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = spawnSync(command, args, {
+      cwd: dir,
+      env: { ...baseEnv, ...env },
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     return { exitCode: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   };
   return {
