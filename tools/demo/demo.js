@@ -105,6 +105,25 @@ function hostBinaries(bed, dest, work) {
   }
 }
 
+/** The host binary paths metadata.json lists. */
+function hostBinaryPaths(metadataFile) {
+  const metadata = readJson(metadataFile);
+  const paths = (metadata.host?.binaries ?? []).flatMap((entry) =>
+    Object.values(entry)
+      .flat()
+      .map((b) => b.path),
+  );
+  return paths.join(', ') || 'none';
+}
+
+/** `<tag>  pushed  4.1 MiB uploaded (…)  sha256:…` → `pushed, 4.1 MiB uploaded (…)`. */
+function pushOutcome(output) {
+  const line = output.split('\n').find((l) => /\s(pushed|unchanged)\s/.test(l));
+  if (!line) return 'not reported';
+  const [, status, rest] = /\s(pushed|unchanged)\s+(.*?)\s+sha256:/.exec(line) ?? [null, 'unknown', line];
+  return `${status}, ${rest}`;
+}
+
 function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   const line = (r) => `│ ${r.map((c, i) => String(c).padEnd(widths[i])).join(' │ ')} │`;
@@ -141,7 +160,7 @@ function main() {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nxde-demo-'));
   const image = `${bed.registry}/nxde-demo/my-ext-${Date.now().toString(36)}`;
-  const env = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' };
+  const env = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0' };
   const nx = (...args) => run(path.join(dir, 'node_modules/.bin/nx'), args, { cwd: dir, env });
   try {
     step(`A new Nx ${nxVersion} workspace in ${dir}`);
@@ -203,27 +222,24 @@ function main() {
 
     step('nx run my-ext:push  (build linux/amd64 + linux/arm64 → verify → push)');
     const first = nx('run', 'my-ext:push');
-    const pushLine = (first.output.match(/^.*\s(pushed|unchanged)\s.*$/m) ?? ['?'])[0].trim();
-    console.log(`  ${pushLine}`);
+    const firstPush = pushOutcome(first.output);
+    console.log(`  ${firstPush}`);
 
     step('nx run my-ext:verify --remote  (the copy in the registry)');
-    const remote = nx('run', 'my-ext:verify', '--remote', '--skip-nx-cache');
+    nx('run', 'my-ext:verify', '--remote', '--skip-nx-cache');
     const remoteReport = readJson(path.join(dir, 'dist', projectRoot, 'verify.json'));
 
     step('nx run my-ext:push again  (nothing changed)');
     const second = nx('run', 'my-ext:push');
     const tasks = nxTasks(second.output);
     const hits = [...tasks.values()].filter(Boolean).length;
-    const secondPush = (second.output.match(/^.*\s(pushed|unchanged)\s.*$/m) ?? ['?'])[0].trim();
+    const secondPush = pushOutcome(second.output);
 
     const summary = readJson(path.join(dir, 'dist', projectRoot, 'image.json'));
     nx('run', 'my-ext:verify', '--skip-nx-cache');
     const localReport = readJson(path.join(dir, 'dist', projectRoot, 'verify.json'));
-    const checks = (report) => {
-      const results = report.results ?? report.checks ?? [];
-      const passed = results.filter((r) => (r.status ?? r.result) === 'pass').length;
-      return results.length ? `${passed}/${results.length} passed` : report.ok === false ? 'failed' : 'passed';
-    };
+    const checks = (report) =>
+      `${report.passed ? 'passed' : 'FAILED'}: ${report.summary.pass} rules passed, ${report.summary.warn} warned, ${report.summary.fail} failed`;
     console.log(
       '\n' +
         table([
@@ -234,14 +250,21 @@ function main() {
           ['verify (dist/ layout)', checks(localReport)],
           [
             'verify --remote (registry)',
-            `${checks(remoteReport)}${/same digest|equal|matches/i.test(remote.output) ? ', same digest' : ''}`,
+            `${checks(remoteReport)}; ${remoteReport.matchesExpected ? 'same digest as dist/' : 'digest differs from dist/'}`,
           ],
-          ['first push', pushLine.replace(/\s+/g, ' ').slice(0, 90)],
+          [
+            'host binary',
+            `${hostBinaryPaths(path.join(dir, projectRoot, 'metadata.json'))}: ${localReport.results
+              .filter((r) => r.rule === 'host-binary-arch')
+              .map((r) => `${r.where} ${r.status}`)
+              .join(', ')} (CPU architecture check)`,
+          ],
+          ['first push', firstPush],
           [
             'second run: cache hits',
             `${hits}/${tasks.size} tasks (${[...tasks].map(([t, c]) => `${t.split(':')[1]} ${c ? 'cached' : 'ran'}`).join(', ')})`,
           ],
-          ['second run: push', secondPush.replace(/\s+/g, ' ').slice(0, 90)],
+          ['second run: push', secondPush],
           ['total time', `${((Date.now() - started) / 1000).toFixed(1)} s`],
         ]),
     );
