@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import {
   AggregateCreateNodesError,
@@ -114,10 +114,11 @@ export const createNodesV2: CreateNodesV2<DockerExtensionPluginOptions> = [
   METADATA_GLOB,
   async (metadataFiles, options, context) => {
     const names = normalizeTargetNames(options);
+    // Early return for a metadata.json with no Dockerfile beside it: not an extension.
     const candidates = [...metadataFiles]
-      .filter((file) => existsSync(join(context.workspaceRoot, dirname(file), DOCKERFILE)))
       .sort()
-      .map((file) => readCandidate(file, context, names));
+      .map((file) => readCandidate(file, context, names))
+      .filter((candidate) => candidate.files.dockerfile !== undefined);
     if (candidates.length === 0) return [];
     await addFileLists(candidates, context);
 

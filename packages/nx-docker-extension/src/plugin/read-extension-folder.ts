@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DockerignoreError, DockerignoreMatcher, readDockerignore } from '../dockerignore';
 import { finalStage, parseDockerfile } from '../dockerfile';
@@ -28,19 +28,24 @@ function readText(path: string): string | undefined {
 /** Reads the few small files the targets depend on; the only I/O of inference besides listing files. */
 export function readExtensionFiles(workspaceRoot: string, root: string): ExtensionFiles {
   const dir = join(workspaceRoot, root);
-  const files: ExtensionFiles = {
-    dockerfile: readText(join(dir, DOCKERFILE)),
-    metadata: readText(join(dir, 'metadata.json')),
-    packageJson: readText(join(dir, 'package.json')),
-    projectJson: readText(join(dir, 'project.json')),
-  };
-  for (const name of DOCKERIGNORE_FILES) {
-    const text = readText(join(dir, name));
-    if (text !== undefined) {
-      files.ignoreFile = { name, text };
-      break;
-    }
+  let present: Set<string>;
+  try {
+    present = new Set(readdirSync(dir));
+  } catch {
+    return {};
   }
+  if (!present.has(DOCKERFILE)) return {}; // not an extension folder: nothing else is read
+  // One directory listing instead of a failed open per absent file: inference runs on every graph computation.
+  const read = (name: string) => (present.has(name) ? readText(join(dir, name)) : undefined);
+  const files: ExtensionFiles = {
+    dockerfile: read(DOCKERFILE),
+    metadata: read('metadata.json'),
+    packageJson: read('package.json'),
+    projectJson: read('project.json'),
+  };
+  const ignoreName = DOCKERIGNORE_FILES.find((name) => present.has(name));
+  const ignoreText = ignoreName ? read(ignoreName) : undefined;
+  if (ignoreName && ignoreText !== undefined) files.ignoreFile = { name: ignoreName, text: ignoreText };
   return files;
 }
 
