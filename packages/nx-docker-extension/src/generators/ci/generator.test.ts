@@ -76,6 +76,7 @@ describe('ci generator', () => {
     expect(text).toMatch(/^#\s+NX_CLOUD_ACCESS_TOKEN: \$\{\{ secrets\.NX_CLOUD_ACCESS_TOKEN \}\}$/m);
     expect(text).toMatch(/^#\s+NX_SELF_HOSTED_REMOTE_CACHE_SERVER: /m);
     expect(text).toContain('@nx/s3-cache');
+    expect(text).toMatch(/^#\s+SOURCE_DATE_EPOCH: \d+$/m);
     expect(yaml).not.toHaveProperty('env');
   });
 
