@@ -2,7 +2,9 @@
 // Project-graph computation with 1, 100 and 500 extension folders: the same workspace with no
 // plugin, with nx-docker-extension (warm and cold targets cache), and optionally (--compare) with
 // @nx/docker and @nx-tools/nx-container. Ratios against no plugin, all in one run.
-// Usage: node bench/graph.js [--sizes 1,100,500] [--runs 5] [--compare] [--keep] [--base DIR]
+// With --cached-build (needs the test bed): a cached `nx run ext:build` as a whole process vs Nx's own
+// floor (a cached no-op target), vs the same build uncached, and vs `docker buildx build` on a warm cache.
+// Usage: node bench/graph.js [--sizes 1,100,500] [--runs 5] [--compare] [--cached-build] [--keep] [--base DIR]
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -116,8 +118,8 @@ function installBase(dir) {
   });
 }
 
-function createWorkspace(base, size) {
-  const dir = path.join(base, `ws-${size}`);
+function createWorkspace(base, size, name = `ws-${size}`) {
+  const dir = path.join(base, name);
   fs.mkdirSync(dir, { recursive: true });
   fs.symlinkSync(path.join(base, 'node_modules'), path.join(dir, 'node_modules'));
   write(path.join(dir, 'package.json'), JSON.stringify({ name: `bench-${size}`, private: true }));
@@ -157,6 +159,87 @@ function timeGraph(dir) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+function testBedBaseImage() {
+  const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const file = path.join(cache, 'nx-docker-extension/docker-engine/state/testbed.env');
+  const line = fs.existsSync(file) ? /^BASE_IMAGE=(.*)$/m.exec(fs.readFileSync(file, 'utf8')) : null;
+  return process.env.BASE_IMAGE || (line ? line[1] : '127.0.0.1:5000/testbed/busybox:1');
+}
+
+function timeProcess(dir, command, args) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true', FORCE_COLOR: '0' },
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  return { ms, output: r.stdout + r.stderr };
+}
+
+// One extension, built for real: the whole `nx run` process, cached and not, against Nx's floor and plain buildx.
+function cachedBuild(base) {
+  fs.rmSync(path.join(base, 'ws-build'), { recursive: true, force: true });
+  const dir = createWorkspace(base, 1, 'ws-build');
+  const project = path.join(dir, 'extensions/ext-0');
+  const baseImage = testBedBaseImage();
+  write(
+    path.join(dir, 'nx.json'),
+    JSON.stringify({
+      plugins: ['nx-docker-extension'],
+      targetDefaults: {
+        'nx-docker-extension:build': { options: { buildContexts: { alpine: `docker-image://${baseImage}` } } },
+      },
+    }),
+  );
+  write(
+    path.join(project, 'project.json'),
+    JSON.stringify({ name: 'ext-0', targets: { noop: { executor: 'nx:noop', cache: true } } }),
+  );
+  const nx = path.join(dir, 'node_modules/.bin/nx');
+  timeProcess(dir, nx, ['run', 'ext-0:build']); // warms BuildKit's cache and Nx's
+  timeProcess(dir, nx, ['run', 'ext-0:noop']);
+  const times = { cached: [], floor: [], uncached: [], buildx: [] };
+  const out = path.join(base, 'buildx-out');
+  for (let run = 0; run < runs; run++) {
+    const cached = timeProcess(dir, nx, ['run', 'ext-0:build']);
+    if (!/\[local cache\]|existing outputs match the cache/.test(cached.output))
+      throw new Error('build was not cached');
+    times.cached.push(cached.ms);
+    times.floor.push(timeProcess(dir, nx, ['run', 'ext-0:noop']).ms);
+    times.uncached.push(timeProcess(dir, nx, ['run', 'ext-0:build', '--skip-nx-cache']).ms);
+    fs.rmSync(out, { recursive: true, force: true });
+    times.buildx.push(
+      timeProcess(project, 'docker', [
+        'buildx',
+        'build',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--build-context',
+        `alpine=docker-image://${baseImage}`,
+        '--provenance=false',
+        '--sbom=false',
+        '--output',
+        `type=oci,tar=false,dest=${out}`,
+        '.',
+      ]).ms,
+    );
+  }
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+  console.log(`\nOne extension, whole processes, median of ${runs} runs (warm BuildKit cache):`);
+  console.log(`nx run ext:build, cached               | ${m.cached.toFixed(0)} ms`);
+  console.log(
+    `nx run ext:noop, cached (Nx's floor)   | ${m.floor.toFixed(0)} ms  → cached build ${(m.cached / m.floor).toFixed(2)}× the floor`,
+  );
+  console.log(
+    `nx run ext:build --skip-nx-cache       | ${m.uncached.toFixed(0)} ms  → ${(m.uncached / m.cached).toFixed(2)}× the cached build`,
+  );
+  console.log(
+    `docker buildx build (same build)       | ${m.buildx.toFixed(0)} ms  → ${(m.buildx / m.cached).toFixed(2)}× the cached build`,
+  );
+}
+
 function main() {
   // --base DIR reuses an install from an earlier --keep run.
   const reuse = value('base', undefined);
@@ -165,8 +248,9 @@ function main() {
     if (reuse) replacePlugin(base);
     else installBase(base);
     for (const size of sizes) fs.rmSync(path.join(base, `ws-${size}`), { recursive: true, force: true });
+    if (flag('cached-build')) cachedBuild(base);
     const rows = [];
-    for (const size of sizes) {
+    for (const size of flag('cached-build') && !args.includes('--sizes') ? [] : sizes) {
       const dir = createWorkspace(base, size);
       const times = Object.fromEntries(VARIANTS.map((v) => [v.id, []]));
       const counts = {};
@@ -193,6 +277,7 @@ function main() {
       rows.push(row);
       console.log(`${size} folders done`);
     }
+    if (rows.length === 0) return;
     console.log(
       `\nProject graph, median of ${runs} runs (NX_DAEMON=false, NX_CACHE_PROJECT_GRAPH=false), nx ${nxVersion}, ${os.cpus().length} CPUs`,
     );
@@ -207,6 +292,7 @@ function main() {
       console.log([row.size, ...cells].join(' | '));
     }
     const last = rows[rows.length - 1];
+    if (!last) return;
     console.log(
       `\nnx-docker-extension at ${last.size} folders: ${last.ours.ratio.toFixed(2)}× no plugin (target ≤ 1.30×); ` +
         `${last['ours-cold'].ratio.toFixed(2)}× with its targets cache cleared.`,

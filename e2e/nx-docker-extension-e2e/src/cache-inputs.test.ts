@@ -20,8 +20,8 @@ describe('build cache: inputs and outputs on the real engine', () => {
   let ws: TestWorkspace;
   let namespace: string;
   const root = 'apps/solo';
-  const nx = (args: string[]): RunOutput =>
-    runIn(ws.dir, join(ws.dir, 'node_modules/.bin/nx'), args, { NX_TUI: 'false', FORCE_COLOR: '0' });
+  const nx = (args: string[], env: NodeJS.ProcessEnv = {}): RunOutput =>
+    runIn(ws.dir, join(ws.dir, 'node_modules/.bin/nx'), args, { NX_TUI: 'false', FORCE_COLOR: '0', ...env });
   /** Runs `nx run solo:build …` and says whether the build came from the cache. */
   const build = (...extra: string[]): boolean => {
     const r = nx(['run', 'solo:build', ...extra]);
@@ -115,5 +115,19 @@ describe('build cache: inputs and outputs on the real engine', () => {
     expect(push.exitCode).toBe(0);
     expect(push.stdout + push.stderr).toMatch(/solo:0\.1\.0\s+pushed/);
     expect(await registryDigest(`${bed.registry}/${namespace}/solo`, '0.1.0')).toBe(summary.indexDigest);
+  });
+
+  it('reproducible: with SOURCE_DATE_EPOCH two builds from scratch give the same index digest; without, they differ', () => {
+    const fresh = (env: NodeJS.ProcessEnv) => {
+      const r = nx(['run', 'solo:build', '--skip-nx-cache', '--noCache'], env);
+      if (r.exitCode !== 0) throw new Error(`build failed\n${r.stdout}\n${r.stderr}`);
+      return readJson(join(ws.dir, 'dist', root, 'image.json')).indexDigest as string;
+    };
+    const epoch = { SOURCE_DATE_EPOCH: '1700000000' };
+    const [a, b] = [fresh(epoch), fresh(epoch)];
+    expect(a).toBe(b);
+    const [c, d] = [fresh({ SOURCE_DATE_EPOCH: '' }), fresh({ SOURCE_DATE_EPOCH: '' })];
+    expect(c).not.toBe(d);
+    expect(c).not.toBe(a);
   });
 });

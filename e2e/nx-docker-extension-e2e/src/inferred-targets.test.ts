@@ -111,6 +111,20 @@ describe.each(nxVersions)('inferred targets in a fresh workspace (nx %s)', (nxVe
     expect(project.targets.build.inputs).toContain('!{workspaceRoot}/extensions/my-extension/README.md');
   });
 
+  it('the Dockerfile copying a UI project\'s output makes a graph edge, so ^build and affected follow it', () => {
+    write('extensions/my-extension/ui/package.json', JSON.stringify({ name: 'my-extension-ui', version: '0.0.0' }));
+    write('extensions/my-extension/ui/project.json', JSON.stringify({ name: 'my-extension-ui' }));
+    ws.nx(['graph', '--file=graph.json']);
+    const graph = JSON.parse(readFileSync(join(ws.dir, 'graph.json'), 'utf8')).graph;
+    expect(graph.dependencies['my-extension']).toContainEqual(
+      expect.objectContaining({ source: 'my-extension', target: 'my-extension-ui', type: 'static' }),
+    );
+    const affected = JSON.parse(
+      ws.nx(['show', 'projects', '--affected', '--files=extensions/my-extension/ui/package.json', '--json']),
+    );
+    expect(affected).toEqual(expect.arrayContaining(['my-extension-ui', 'my-extension']));
+  });
+
   it('a broken folder does not break the graph; two folders with one name give one clear error', () => {
     write('extensions/broken/Dockerfile', 'FROM alpine\n');
     write('extensions/broken/metadata.json', '{ not json');

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import {
+import type {
+  CreateDependencies,
+  CreateDependenciesContext,
   DependencyType,
-  type CreateDependencies,
-  type CreateDependenciesContext,
-  type RawProjectGraphDependency,
+  RawProjectGraphDependency,
 } from '@nx/devkit';
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { parseDockerfile } from '../dockerfile';
@@ -114,8 +114,8 @@ export const createDependencies: CreateDependencies = (_options, context) => {
         dependencies.set(
           key,
           dockerfile.own
-            ? { source: build.project, target, type: DependencyType.static, sourceFile: build.dockerfile }
-            : { source: build.project, target, type: DependencyType.implicit },
+            ? { source: build.project, target, type: 'static' as DependencyType.static, sourceFile: build.dockerfile }
+            : { source: build.project, target, type: 'implicit' as DependencyType.implicit },
         );
       }
     }

@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
-import {
-  AggregateCreateNodesError,
-  type CreateNodesContextV2,
-  type CreateNodesResult,
-  type CreateNodesV2,
-} from '@nx/devkit';
+import type { CreateNodesContextV2, CreateNodesResult, CreateNodesV2 } from '@nx/devkit';
+// The class @nx/devkit re-exports, taken from where it lives: loading all of @nx/devkit costs every
+// graph computation ~0.3 s in the plugin's worker process.
+import { AggregateCreateNodesError } from 'nx/src/project-graph/error-types';
 import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
-import { multiGlobWithWorkspaceContext } from 'nx/src/utils/workspace-context';
 import { filterBuildContext } from '../dockerignore';
 import { listedExclusions } from './build-inputs';
 import { extensionProject, type ExtensionProject } from './extension-targets';
@@ -58,12 +55,26 @@ function hashOf(parts: (string | undefined)[]): string {
   return hash.digest('hex');
 }
 
+// Generated folders share one .dockerignore text: its patterns and exclusions are worked out once.
+const rulesByIgnoreFile = new Map<string, { patterns?: string[]; exclusions?: string[] }>();
+
+function ignoreRules(files: ExtensionFiles): { patterns?: string[]; exclusions?: string[] } {
+  if (!files.ignoreFile) return { patterns: [], exclusions: [] };
+  const key = `${files.ignoreFile.name}\0${files.ignoreFile.text}`;
+  let rules = rulesByIgnoreFile.get(key);
+  if (!rules) {
+    const { patterns } = readIgnoreFile(files.ignoreFile.text);
+    rules = { patterns, exclusions: patterns ? exclusionGlobs(patterns, alwaysInputs(files)) : undefined };
+    rulesByIgnoreFile.set(key, rules);
+  }
+  return rules;
+}
+
 /** Reads each folder's few files and decides how its .dockerignore becomes Nx exclusions. */
 function readCandidate(file: string, context: CreateNodesContextV2, names: TargetNames): Candidate {
   const root = dirname(file);
   const files = readExtensionFiles(context.workspaceRoot, root);
-  const patterns = files.ignoreFile ? readIgnoreFile(files.ignoreFile.text).patterns : [];
-  const exclusions = patterns ? exclusionGlobs(patterns, alwaysInputs(files)) : undefined;
+  const { patterns, exclusions } = ignoreRules(files);
   const needsFileList = patterns !== undefined && exclusions === undefined;
   const { dockerfile, metadata, packageJson, projectJson, ignoreFile } = files;
   const key = hashOf([
@@ -88,6 +99,8 @@ async function addFileLists(candidates: Candidate[], context: CreateNodesContext
   const listed = candidates.filter((c) => c.needsFileList);
   if (listed.length === 0) return;
   const globs = listed.map((c) => (c.root === '.' ? '**/*' : `${c.root}/**/*`));
+  // Loaded only here: the workspace context indexes every file of the workspace in this process.
+  const { multiGlobWithWorkspaceContext } = await import('nx/src/utils/workspace-context');
   const lists = await multiGlobWithWorkspaceContext(context.workspaceRoot, globs);
   listed.forEach((candidate, i) => {
     const files = lists[i].map((f) => (candidate.root === '.' ? f : posix.relative(candidate.root, f))).sort();
