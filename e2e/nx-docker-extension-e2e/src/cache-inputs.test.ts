@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DockerignoreMatcher, readDockerignore } from '../../../packages/nx-docker-extension/src/dockerignore';
 import { requireTestBed, type TestBed } from '../../../packages/nx-docker-extension/src/test-support/test-bed';
 import { createTestWorkspace, type RunOutput, type TestWorkspace } from './test-workspace';
 import {
@@ -71,9 +72,11 @@ describe('build cache: inputs and outputs on the real engine', () => {
   });
 
   it('adding or changing a file .dockerignore excludes is a cache hit', () => {
-    const ignored = readFileSync(join(ws.dir, root, '.dockerignore'), 'utf8');
-    expect(ignored).toMatch(/^\.env\.\*$/m);
-    expect(ignored).toMatch(/^README\.md$/m);
+    // The generated .dockerignore leaves these out (checked with Docker's rules, whatever its exact lines).
+    const ignored = new DockerignoreMatcher(
+      readDockerignore(readFileSync(join(ws.dir, root, '.dockerignore'), 'utf8')),
+    );
+    expect([ignored.excludes('.env.local'), ignored.excludes('README.md')]).toEqual([true, true]);
     writeFileSync(join(ws.dir, root, '.env.local'), 'TOKEN=not-in-the-image\n');
     expect(build()).toBe(true);
     appendFileSync(join(ws.dir, root, '.env.local'), 'MORE=1\n');

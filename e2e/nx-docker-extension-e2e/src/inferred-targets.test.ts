@@ -86,7 +86,7 @@ describe.each(nxVersions)('inferred targets in a fresh workspace (nx %s)', (nxVe
       '{workspaceRoot}/dist/{projectRoot}/image',
       '{workspaceRoot}/dist/{projectRoot}/image.json',
     ]);
-    expect(build.inputs).toContain('!{workspaceRoot}/extensions/my-extension/README.md');
+    expect(build.inputs).toContain('!{workspaceRoot}/extensions/my-extension/*.md');
     for (const target of [build, verify, push]) {
       expect(target.metadata.technologies).toEqual(['docker']);
       expect(target.metadata.description.length).toBeGreaterThan(30);
@@ -108,10 +108,10 @@ describe.each(nxVersions)('inferred targets in a fresh workspace (nx %s)', (nxVe
     expect(project.targets.build.options.buildContexts).toEqual({
       alpine: 'docker-image://127.0.0.1:5000/testbed/busybox:1',
     });
-    expect(project.targets.build.inputs).toContain('!{workspaceRoot}/extensions/my-extension/README.md');
+    expect(project.targets.build.inputs).toContain('!{workspaceRoot}/extensions/my-extension/*.md');
   });
 
-  it('the Dockerfile copying a UI project\'s output makes a graph edge, so ^build and affected follow it', () => {
+  it("the Dockerfile copying a UI project's output makes a graph edge, so ^build and affected follow it", () => {
     write('extensions/my-extension/ui/package.json', JSON.stringify({ name: 'my-extension-ui', version: '0.0.0' }));
     write('extensions/my-extension/ui/project.json', JSON.stringify({ name: 'my-extension-ui' }));
     ws.nx(['graph', '--file=graph.json']);
