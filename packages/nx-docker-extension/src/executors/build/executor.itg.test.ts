@@ -218,7 +218,7 @@ COPY --from=check /secret-length /secret-length
     }
     expect(result.log).toContain('my-ext: built linux/amd64, linux/arm64');
     expect(result.log).toMatch(
-      /\$ docker buildx build --file packages\/my-ext\/Dockerfile --platform linux\/amd64,linux\/arm64 --tag \S+:0\.1\.0 --build-context alpine=docker-image:\/\/\S+ --secret id=token,env=NXDE_TEST_TOKEN --provenance=false --sbom=false --progress plain --output type=oci,tar=false,dest=dist\/packages\/my-ext\/image\.building-\w+ packages\/my-ext\n/,
+      /\$ docker buildx build --file packages\/my-ext\/Dockerfile --platform linux\/amd64,linux\/arm64 --tag \S+:0\.1\.0 --build-context alpine=docker-image:\/\/\S+ --secret id=token,env=NXDE_TEST_TOKEN --provenance=false --sbom=false --progress plain --output type=oci,tar=false,dest=dist\/packages\/my-ext\/image\.building-[\w-]+ packages\/my-ext\n/,
     );
     // load: a second build of the engine's platform (from cache) into the engine's image store.
     expect(result.log).toMatch(

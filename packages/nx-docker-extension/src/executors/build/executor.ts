@@ -11,7 +11,7 @@ import { readOciLayout } from '../../oci/layout';
 import { wrapSingleManifest } from '../../oci/single-manifest-index';
 import { checkBuildInputs, readProjectFacts } from './build-inputs';
 import { planBuild, type BuildPlan } from './build-plan';
-import { replaceDirectory } from './replace-directory';
+import { removeAbandonedStaging, replaceDirectory, stagingPrefix } from './replace-directory';
 import type { BuildExecutorSchema } from './schema';
 
 /** Reads the layout buildx wrote and checks it holds exactly the requested platforms. */
@@ -50,7 +50,8 @@ export default async function buildExecutor(
     const output = join(context.root, plan.outputPath);
     await mkdir(dirname(output), { recursive: true });
     // Built beside the artifact and swapped in only when complete: a failed build leaves the previous one.
-    const staging = await mkdtemp(`${output}.building-`);
+    await removeAbandonedStaging(output);
+    const staging = await mkdtemp(stagingPrefix(output));
     let summary: ImageSummary;
     try {
       const ociDir = relative(context.root, staging);
