@@ -12,6 +12,9 @@ const { version } = JSON.parse(fs.readFileSync(path.join(built, 'package.json'),
 const dest = path.join(root, 'dist');
 const tarball = path.join(dest, `nx-docker-extension-${version}.tgz`);
 fs.rmSync(tarball, { force: true });
-execFileSync('npm', ['pack', '--silent', '--pack-destination', dest], { cwd: built, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('npm', ['pack', '--silent', '--pack-destination', dest], {
+  cwd: built,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 if (!fs.existsSync(tarball)) throw new Error(`npm pack did not write ${tarball}`);
 console.log(path.relative(root, tarball));

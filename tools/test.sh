@@ -12,8 +12,9 @@ bash tools/docker-engine/up.sh
 step "typecheck"
 npm run --silent typecheck
 
-step "lint"
+step "lint, format"
 npm run --silent lint
+npm run --silent format:check
 
 step "unit tests"
 npm run --silent test:unit

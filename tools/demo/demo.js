@@ -225,9 +225,9 @@ function main() {
     const firstPush = pushOutcome(first.output);
     console.log(`  ${firstPush}`);
 
-    step('nx run my-ext:verify --remote  (the copy in the registry)');
-    nx('run', 'my-ext:verify', '--remote', '--skip-nx-cache');
-    const remoteReport = readJson(path.join(dir, 'dist', projectRoot, 'verify.json'));
+    step('nx run my-ext:verify-remote  (the copy in the registry; never cached)');
+    nx('run', 'my-ext:verify-remote');
+    const remoteReport = readJson(path.join(dir, 'dist', projectRoot, 'verify-remote.json'));
 
     step('nx run my-ext:push again  (nothing changed)');
     const second = nx('run', 'my-ext:push');
@@ -236,7 +236,6 @@ function main() {
     const secondPush = pushOutcome(second.output);
 
     const summary = readJson(path.join(dir, 'dist', projectRoot, 'image.json'));
-    nx('run', 'my-ext:verify', '--skip-nx-cache');
     const localReport = readJson(path.join(dir, 'dist', projectRoot, 'verify.json'));
     const checks = (report) =>
       `${report.passed ? 'passed' : 'FAILED'}: ${report.summary.pass} rules passed, ${report.summary.warn} warned, ${report.summary.fail} failed`;
@@ -249,7 +248,7 @@ function main() {
           ['index digest', summary.indexDigest],
           ['verify (dist/ layout)', checks(localReport)],
           [
-            'verify --remote (registry)',
+            'verify-remote (registry)',
             `${checks(remoteReport)}; ${remoteReport.matchesExpected ? 'same digest as dist/' : 'digest differs from dist/'}`,
           ],
           [

@@ -74,14 +74,16 @@ describe.each(nxVersions)('inferred targets in a fresh workspace (nx %s)', (nxVe
   it('`nx show project --json` has build, verify and push with executors, cache settings and descriptions', () => {
     const project = JSON.parse(ws.nx(['show', 'project', 'my-extension', '--json']));
     expect(project.root).toBe('extensions/my-extension');
-    const { build, verify, push } = project.targets;
+    const { build, verify, push, 'verify-remote': verifyRemote } = project.targets;
     expect(build.executor).toBe('nx-docker-extension:build');
     expect(verify.executor).toBe('nx-docker-extension:verify');
     expect(push.executor).toBe('nx-docker-extension:push');
-    expect([build.cache, verify.cache, push.cache]).toEqual([true, true, false]);
+    expect(verifyRemote.executor).toBe('nx-docker-extension:verify');
+    expect([build.cache, verify.cache, push.cache, verifyRemote.cache]).toEqual([true, true, false, false]);
     expect(build.dependsOn).toEqual(['^build']);
     expect(verify.dependsOn).toEqual(['build']);
     expect(push.dependsOn).toEqual(['verify']);
+    expect(verifyRemote.dependsOn).toEqual(['build']);
     expect(build.outputs).toEqual([
       '{workspaceRoot}/dist/{projectRoot}/image',
       '{workspaceRoot}/dist/{projectRoot}/image.json',

@@ -13,7 +13,7 @@ import { createDependencies } from './create-dependencies';
 let workspaceRoot: string;
 
 beforeEach(() => (workspaceRoot = mkdtempSync(join(tmpdir(), 'nxde-deps-'))));
-afterEach(() => rmSync(workspaceRoot, { recursive: true, force: true }));
+afterEach(() => rmSync(workspaceRoot, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
 
 function extensionProject(root: string, options: Record<string, unknown> = {}): ProjectConfiguration {
   return { root, targets: { build: { executor: 'nx-docker-extension:build', options } } };

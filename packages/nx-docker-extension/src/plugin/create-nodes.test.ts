@@ -46,7 +46,8 @@ beforeEach(() => {
   write({ 'nx.json': '{}', 'package.json': '{"name":"ws","private":true}' });
   context = { workspaceRoot, nxJsonConfiguration: {} };
 });
-afterEach(() => rmSync(workspaceRoot, { recursive: true, force: true }));
+// Nx's workspace context may still be writing under .nx/workspace-data: retry on ENOTEMPTY.
+afterEach(() => rmSync(workspaceRoot, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
 
 describe('createNodesV2', () => {
   it('is registered for metadata.json files and exported under both names', () => {
@@ -60,7 +61,7 @@ describe('createNodesV2', () => {
     const project = projects['extensions/my-ext'];
     expect(project.name).toBe('my-ext');
     expect(project.root).toBe('extensions/my-ext');
-    expect(Object.keys(project.targets ?? {})).toEqual(['build', 'verify', 'push']);
+    expect(Object.keys(project.targets ?? {})).toEqual(['build', 'verify', 'push', 'verify-remote']);
     expect(project.metadata?.technologies).toEqual(['docker']);
   });
 
@@ -90,7 +91,7 @@ describe('createNodesV2', () => {
       }),
     );
     const { targets } = (await infer(['ext/metadata.json']))['ext'];
-    const { build, verify, push } = targets as Record<string, TargetConfiguration>;
+    const { build, verify, push, 'verify-remote': verifyRemote } = targets as Record<string, TargetConfiguration>;
     expect(build).toMatchObject({
       executor: 'nx-docker-extension:build',
       cache: true,
@@ -106,7 +107,14 @@ describe('createNodesV2', () => {
       outputs: ['{workspaceRoot}/dist/{projectRoot}/verify.json'],
     });
     expect(push).toMatchObject({ executor: 'nx-docker-extension:push', cache: false, dependsOn: ['verify'] });
-    for (const target of [build, verify, push]) {
+    // The registry is not hashable: a remote check is never replayed from the cache, nor overwrites verify.json.
+    expect(verifyRemote).toMatchObject({
+      executor: 'nx-docker-extension:verify',
+      cache: false,
+      dependsOn: ['build'],
+      options: { remote: true, reportPath: 'dist/ext/verify-remote.json' },
+    });
+    for (const target of [build, verify, push, verifyRemote]) {
       expect(target.metadata?.technologies).toEqual(['docker']);
       expect(target.metadata?.description).toMatch(/\S{10,}/);
     }
@@ -114,12 +122,25 @@ describe('createNodesV2', () => {
 
   it('uses the target names from the plugin options', async () => {
     write(extension('ext'));
-    const options = { buildTargetName: 'docker-build', verifyTargetName: 'docker-verify', pushTargetName: 'release' };
+    const options = {
+      buildTargetName: 'docker-build',
+      verifyTargetName: 'docker-verify',
+      pushTargetName: 'release',
+      verifyRemoteTargetName: 'check-registry',
+    };
     const { targets } = (await infer(['ext/metadata.json'], options))['ext'];
-    expect(Object.keys(targets ?? {})).toEqual(['docker-build', 'docker-verify', 'release']);
+    expect(Object.keys(targets ?? {})).toEqual(['docker-build', 'docker-verify', 'release', 'check-registry']);
+    expect(targets?.['check-registry'].dependsOn).toEqual(['docker-build']);
     expect(targets?.['docker-build'].dependsOn).toEqual(['^build', '^docker-build']);
     expect(targets?.['docker-verify'].dependsOn).toEqual(['docker-build']);
     expect(targets?.['release'].dependsOn).toEqual(['docker-verify']);
+  });
+
+  it('rejects plugin options that give two targets one name', async () => {
+    write(extension('ext'));
+    await expect(infer(['ext/metadata.json'], { verifyRemoteTargetName: 'verify' })).rejects.toThrow(
+      /must differ; got build, verify, push, verify/,
+    );
   });
 
   it('rejects plugin options that are not usable target names, naming the option', async () => {

@@ -81,17 +81,37 @@ export function extensionProject(
       technologies: TECHNOLOGIES,
     },
   };
+  // The registry is not an input Nx can hash, so a cached remote check could replay a stale verdict.
+  const verifyRemote: TargetConfiguration = {
+    executor: EXECUTORS.verify,
+    cache: false,
+    dependsOn: [names.buildTargetName],
+    options: { remote: true, reportPath: `dist/${folder.root === '.' ? '' : `${folder.root}/`}verify-remote.json` },
+    metadata: {
+      description: describe(
+        folder,
+        `Check the extension rules on the image in its registry (the tag in ${distPath(folder.root, 'image.json')}, or the option image) and whether its digest equals the one in dist/; report at ${distPath(folder.root, 'verify-remote.json')} (never cached: the registry can change).`,
+      ),
+      technologies: TECHNOLOGIES,
+    },
+  };
   return {
     name: folder.name,
     targets: {
       [names.buildTargetName]: build,
       [names.verifyTargetName]: verify,
       [names.pushTargetName]: push,
+      [names.verifyRemoteTargetName]: verifyRemote,
     },
     metadata: {
       technologies: TECHNOLOGIES,
       targetGroups: {
-        'Docker extension': [names.buildTargetName, names.verifyTargetName, names.pushTargetName],
+        'Docker extension': [
+          names.buildTargetName,
+          names.verifyTargetName,
+          names.pushTargetName,
+          names.verifyRemoteTargetName,
+        ],
       },
     },
   };

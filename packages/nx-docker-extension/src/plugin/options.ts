@@ -6,6 +6,8 @@ export interface DockerExtensionPluginOptions {
   verifyTargetName?: string;
   /** Name of the inferred target that pushes the verified image (default `push`). */
   pushTargetName?: string;
+  /** Name of the inferred, never-cached target that checks the image in its registry (default `verify-remote`). */
+  verifyRemoteTargetName?: string;
 }
 
 export type TargetNames = Required<DockerExtensionPluginOptions>;
@@ -18,6 +20,7 @@ export function normalizeTargetNames(options: DockerExtensionPluginOptions | und
     buildTargetName: options?.buildTargetName ?? 'build',
     verifyTargetName: options?.verifyTargetName ?? 'verify',
     pushTargetName: options?.pushTargetName ?? 'push',
+    verifyRemoteTargetName: options?.verifyRemoteTargetName ?? 'verify-remote',
   };
   for (const [option, value] of Object.entries(names)) {
     if (typeof value !== 'string' || !TARGET_NAME.test(value)) {
@@ -26,9 +29,9 @@ export function normalizeTargetNames(options: DockerExtensionPluginOptions | und
       );
     }
   }
-  if (new Set(Object.values(names)).size !== 3) {
+  if (new Set(Object.values(names)).size !== Object.keys(names).length) {
     throw new Error(
-      `nx-docker-extension plugin options buildTargetName, verifyTargetName and pushTargetName in nx.json must differ; got ${Object.values(names).join(', ')}.`,
+      `nx-docker-extension plugin options ${Object.keys(names).join(', ')} in nx.json must differ; got ${Object.values(names).join(', ')}.`,
     );
   }
   return names;

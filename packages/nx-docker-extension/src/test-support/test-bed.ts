@@ -59,7 +59,9 @@ export function requireTestBed(): TestBed {
     execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe', timeout: 20000 });
     execFileSync('docker', ['buildx', 'version'], { stdio: 'pipe', timeout: 20000 });
   } catch {
-    throw new Error('No Docker engine with buildx answers. Run `npm run testbed:up` (tools/docker-engine/up.sh) first.');
+    throw new Error(
+      'No Docker engine with buildx answers. Run `npm run testbed:up` (tools/docker-engine/up.sh) first.',
+    );
   }
   return bed;
 }

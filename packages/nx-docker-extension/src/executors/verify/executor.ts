@@ -22,6 +22,12 @@ export default async function verifyExecutor(
     const summary: ImageSummary | undefined = existsSync(summaryPath) ? await readImageSummary(summaryPath) : undefined;
     const remote = Boolean(options.remote || options.image);
     let reference: string | undefined;
+    if (remote && context.target?.cache) {
+      // Nx cannot hash what a registry holds: the next identical run would replay this verdict unasked.
+      logger.warn(
+        `verify ${project}: this target is cached, so a later identical run replays this result without asking the registry; use the never-cached inferred target (\`nx run ${project}:verify-remote\` unless renamed), or add --skip-nx-cache.`,
+      );
+    }
     if (remote) {
       reference = options.image ?? summary?.tags[0];
       if (!reference) {
