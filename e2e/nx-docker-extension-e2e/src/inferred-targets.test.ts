@@ -78,7 +78,7 @@ describe.each(nxVersions)('inferred targets in a fresh workspace (nx %s)', (nxVe
     expect(build.executor).toBe('nx-docker-extension:build');
     expect(verify.executor).toBe('nx-docker-extension:verify');
     expect(push.executor).toBe('nx-docker-extension:push');
-    expect(verifyRemote.executor).toBe('nx-docker-extension:verify');
+    expect(verifyRemote.executor).toBe('nx-docker-extension:verify-remote');
     expect([build.cache, verify.cache, push.cache, verifyRemote.cache]).toEqual([true, true, false, false]);
     expect(build.dependsOn).toEqual(['^build']);
     expect(verify.dependsOn).toEqual(['build']);

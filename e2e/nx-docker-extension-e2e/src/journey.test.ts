@@ -127,6 +127,32 @@ describe('the journey: generate, build, verify, push, affected, cached, daemon-f
     expect(out).not.toMatch(/\bpushed\b/);
   });
 
+  it('verify-remote asks the registry every time: a tag moved to another image is seen, not replayed', () => {
+    const probe = `${bed.registry}/${namespace}/alpha-probe:1.0.0`;
+    const remote = () => {
+      const out = ok(nx(['run', 'alpha:verify-remote', `--image=${probe}`]));
+      return { out, report: readJson(join(ws.dir, 'dist/apps/alpha/verify-remote.json')) };
+    };
+    ok(nx(['run', 'alpha:push', `--tags=${probe}`]));
+    const first = remote();
+    expect(Object.fromEntries(nxTasks(first.out).map((t) => [t.task, t.cached]))).toMatchObject({
+      'alpha:verify-remote': false,
+    });
+    expect(first.report).toMatchObject({ passed: true, matchesExpected: true, source: { kind: 'registry' } });
+
+    // The same tag now holds beta's image: same command, same inputs — a cached target would say "same digest".
+    ok(nx(['run', 'beta:push', `--tags=${probe}`, '--force']));
+    const second = remote();
+    expect(Object.fromEntries(nxTasks(second.out).map((t) => [t.task, t.cached]))).toMatchObject({
+      'alpha:verify-remote': false,
+    });
+    expect(second.report.matchesExpected).toBe(false);
+    expect(second.report.digest).toBe(readJson(join(ws.dir, 'dist/apps/beta/image.json')).indexDigest);
+    expect(second.out).toMatch(/DIFFERENT from the build in dist\//);
+    // The local report stays the local verify's: the remote check writes its own file.
+    expect(readJson(join(ws.dir, 'dist/apps/alpha/verify.json')).source.kind).toBe('layout');
+  });
+
   it('a second clone sharing the cache: build restored from it, push with DOCKER_HOST pointing nowhere', async () => {
     clone = `${ws.dir}-clone`;
     ok(ws.run('git', ['clone', '-q', ws.dir, clone]));

@@ -109,10 +109,9 @@ describe('createNodesV2', () => {
     expect(push).toMatchObject({ executor: 'nx-docker-extension:push', cache: false, dependsOn: ['verify'] });
     // The registry is not hashable: a remote check is never replayed from the cache, nor overwrites verify.json.
     expect(verifyRemote).toMatchObject({
-      executor: 'nx-docker-extension:verify',
+      executor: 'nx-docker-extension:verify-remote',
       cache: false,
       dependsOn: ['build'],
-      options: { remote: true, reportPath: 'dist/ext/verify-remote.json' },
     });
     for (const target of [build, verify, push, verifyRemote]) {
       expect(target.metadata?.technologies).toEqual(['docker']);

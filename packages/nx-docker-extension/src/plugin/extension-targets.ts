@@ -7,6 +7,7 @@ export const EXECUTORS = {
   build: 'nx-docker-extension:build',
   verify: 'nx-docker-extension:verify',
   push: 'nx-docker-extension:push',
+  verifyRemote: 'nx-docker-extension:verify-remote',
 } as const;
 
 const TECHNOLOGIES = ['docker'];
@@ -83,10 +84,10 @@ export function extensionProject(
   };
   // The registry is not an input Nx can hash, so a cached remote check could replay a stale verdict.
   const verifyRemote: TargetConfiguration = {
-    executor: EXECUTORS.verify,
+    executor: EXECUTORS.verifyRemote,
     cache: false,
     dependsOn: [names.buildTargetName],
-    options: { remote: true, reportPath: `dist/${folder.root === '.' ? '' : `${folder.root}/`}verify-remote.json` },
+    options: {},
     metadata: {
       description: describe(
         folder,

@@ -22,6 +22,10 @@ describe('init generator', () => {
     expect(nxJson.targetDefaults?.['nx-docker-extension:build']).toMatchObject({ cache: true, dependsOn: ['^build'] });
     expect(nxJson.targetDefaults?.['nx-docker-extension:verify']).toMatchObject({ cache: true, dependsOn: ['build'] });
     expect(nxJson.targetDefaults?.['nx-docker-extension:push']).toEqual({ cache: false, dependsOn: ['verify'] });
+    expect(nxJson.targetDefaults?.['nx-docker-extension:verify-remote']).toEqual({
+      cache: false,
+      dependsOn: ['build'],
+    });
   });
 
   it('changes nothing when run twice', async () => {

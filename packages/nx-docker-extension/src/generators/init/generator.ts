@@ -71,8 +71,9 @@ export function executorTargetDefaults(names: TargetNames): Record<string, Parti
       dependsOn: [names.buildTargetName],
       outputs: ['{workspaceRoot}/dist/{projectRoot}/verify.json'],
     },
-    // Pushing is a side effect: never restored from cache.
+    // Pushing is a side effect, and a registry is no input Nx can hash: never restored from cache.
     [`${PLUGIN_NAME}:push`]: { cache: false, dependsOn: [names.verifyTargetName] },
+    [`${PLUGIN_NAME}:verify-remote`]: { cache: false, dependsOn: [names.buildTargetName] },
   };
 }
 
