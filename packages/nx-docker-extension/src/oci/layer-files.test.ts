@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { makeTar, TarItem } from '../verify/test-support/make-tar';
+import { zstdRawFrame, zstdZerosFrame } from '../verify/test-support/make-zstd';
 import { sha256Digest } from './digest';
 import {
   DEFAULT_LAYER_LIMITS,
@@ -184,6 +185,7 @@ describe('readLayer', () => {
       [gzipSync(tar), MediaType.ociLayerGzip],
       [tar, MediaType.ociLayer],
       [gzipSync(tar), MediaType.dockerLayerGzip],
+      [zstdRawFrame(tar), MediaType.ociLayerZstd],
     ] as const) {
       const counters = newReadCounters();
       const changes = await readLayer(blob(data), { digest: sha256Digest(data), mediaType }, selector, counters);
@@ -192,7 +194,7 @@ describe('readLayer', () => {
       expect(changes.entries.get('link')).toMatchObject({ type: 'symlink', linkname: 'metadata.json' });
       expect(counters).toEqual({ layersRead: 1, compressedBytes: data.length, decompressedBytes: tar.length });
     }
-    expect(seen).toEqual(Array(3).fill(['metadata.json', 'big.bin', 'link']).flat());
+    expect(seen).toEqual(Array(4).fill(['metadata.json', 'big.bin', 'link']).flat());
   });
 
   it('stops a gzip bomb at the per-layer limit', async () => {
@@ -203,6 +205,22 @@ describe('readLayer', () => {
       readLayer(
         blob(bomb),
         { digest: sha256Digest(bomb), mediaType: MediaType.ociLayerGzip },
+        keepAll,
+        newReadCounters(),
+        limits,
+      ),
+    ).rejects.toThrow(/decompresses to more than 4194304 bytes, the limit per layer/);
+  });
+
+  it('stops a zstd bomb at the per-layer limit', async () => {
+    const header = makeTar([{ name: 'zeros', data: Buffer.alloc(50 << 20) }]).subarray(0, 512);
+    const bomb = Buffer.concat([zstdRawFrame(header), zstdZerosFrame(400)]); // 50 MiB of zeros in 2 KiB
+    expect(bomb.length).toBeLessThan(3 << 10);
+    const limits = { ...DEFAULT_LAYER_LIMITS, maxLayerBytes: 4 << 20 };
+    await expect(
+      readLayer(
+        blob(bomb),
+        { digest: sha256Digest(bomb), mediaType: MediaType.ociLayerZstd },
         keepAll,
         newReadCounters(),
         limits,
@@ -247,14 +265,24 @@ describe('readLayer', () => {
     ).rejects.toThrow(/layer sha256:[0-9a-f]{64}: name '..\/..\/etc\/cron.d\/x' contains '..'/);
   });
 
-  it('says when an "uncompressed" layer is really gzip, and when a layer is zstd', async () => {
+  it('says when an "uncompressed" layer is really gzip, and when a "zstd" layer is not zstd or is cut short', async () => {
     const gz = gzipSync(makeTar([{ name: 'f', data: 'x' }]));
     await expect(
       readLayer(blob(gz), { digest: sha256Digest(gz), mediaType: MediaType.ociLayer }, keepAll, newReadCounters()),
     ).rejects.toThrow(/says uncompressed, but the data is gzip/);
     await expect(
       readLayer(blob(gz), { digest: sha256Digest(gz), mediaType: MediaType.ociLayerZstd }, keepAll, newReadCounters()),
-    ).rejects.toThrow(/zstd layers are not supported/);
+    ).rejects.toThrow(/layer sha256:[0-9a-f]{64}: it is not valid zstd data/);
+    const zst = zstdRawFrame(makeTar([{ name: 'f', data: Buffer.alloc(100000, 1) }]));
+    const cut = zst.subarray(0, zst.length - 40);
+    await expect(
+      readLayer(
+        Readable.from([cut]),
+        { digest: 'sha256:' + '0'.repeat(64), mediaType: MediaType.ociLayerZstd },
+        keepAll,
+        newReadCounters(),
+      ),
+    ).rejects.toThrow(/layer sha256:0+: the zstd stream ends early: the layer is truncated/);
   });
 
   it('abandons a layer stream that goes silent', async () => {

@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { FileInfo, FileLookup, ImageFileView } from '../extension/image-view';
 import { readTar, TarHeader, TarLimits, DEFAULT_TAR_LIMITS } from './tar';
 import { MediaType } from './types';
+import { describeZstdError, zstdDecompress } from './zstd';
 
 export interface LayerEntry extends FileInfo {
   /** Digest of the layer the entry comes from. */
@@ -80,7 +81,9 @@ export function layerCompression(mediaType: string): LayerCompression {
     case 'application/vnd.oci.image.layer.nondistributable.v1.tar+zstd':
       return 'zstd';
     default:
-      throw new LayerError(`media type '${mediaType}' is not an image layer this plugin can read (tar, tar+gzip)`);
+      throw new LayerError(
+        `media type '${mediaType}' is not an image layer this plugin can read (tar, tar+gzip, tar+zstd)`,
+      );
   }
 }
 
@@ -107,12 +110,6 @@ export async function readLayer(
     blob.destroy();
     throw new LayerError(`${where}: ${(e as Error).message}`);
   }
-  if (compression === 'zstd') {
-    blob.destroy();
-    throw new LayerError(
-      `${where} is zstd-compressed; zstd layers are not supported (Node 20's zlib has no zstd). Build with gzip layers: buildx's default, or compression=gzip in --output.`,
-    );
-  }
   const gunzip = compression === 'gzip' ? createGunzip() : undefined;
   let idle: NodeJS.Timeout | undefined;
   const armIdle = () => {
@@ -122,22 +119,23 @@ export async function readLayer(
       limits.idleTimeoutMs,
     );
   };
+  const onCompressed = (chunk: Buffer) => {
+    counters.compressedBytes += chunk.length;
+    armIdle();
+  };
   if (gunzip) {
-    blob.on('data', (chunk: Buffer) => {
-      counters.compressedBytes += chunk.length;
-      armIdle();
-    });
+    blob.on('data', onCompressed);
     blob.on('error', (e) => gunzip.destroy(e));
     blob.pipe(gunzip);
   }
-  const decompressed: AsyncIterable<Buffer> = gunzip ?? blob;
+  const decompressed: AsyncIterable<Buffer> =
+    gunzip ?? (compression === 'zstd' ? zstdDecompress(blob, onCompressed) : blob);
   let layerBytes = 0;
   let first = true;
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const chunk of decompressed) {
-      if (!gunzip) {
-        counters.compressedBytes += chunk.length;
-        armIdle();
+      if (compression === 'none') {
+        onCompressed(chunk);
         if (first && chunk[0] === 0x1f && chunk[1] === 0x8b) {
           throw new LayerError(`its media type ${descriptor.mediaType} says uncompressed, but the data is gzip`);
         }
@@ -183,6 +181,7 @@ export async function readLayer(
 }
 
 function describeReadError(e: Error, compression: LayerCompression): string {
+  if (compression === 'zstd') return describeZstdError(e) ?? e.message;
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e.message)) {
     return 'the gzip stream ends early: the layer is truncated';

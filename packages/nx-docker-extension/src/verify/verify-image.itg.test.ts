@@ -1,5 +1,7 @@
 // Real builds (buildx, both platforms) of purpose-made extensions, verified from the OCI layout and from the registry.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MediaType } from '../oci/types';
 import { RegistryClient } from '../registry';
 import { requireTestBed, TestBed, uniqueRepo } from '../test-support/test-bed';
 import { layoutSource } from './layout-source';
@@ -13,6 +15,7 @@ interface Case {
   platforms?: string[];
   tag?: string;
   profile?: 'default' | 'marketplace';
+  compression?: 'zstd';
   /** Every failing rule × platform, and a pattern its message must match. */
   failures: { rule: string; where: string; message: RegExp }[];
 }
@@ -23,6 +26,7 @@ const both = (rule: string, message: RegExp) =>
 const CASES: Case[] = [
   { name: 'a correct extension passes', failures: [] },
   { name: 'a correct extension passes the marketplace profile', profile: 'marketplace', failures: [] },
+  { name: 'a correct extension with zstd-compressed layers passes', compression: 'zstd', failures: [] },
   {
     name: 'no arm64 variant',
     platforms: ['linux/amd64'],
@@ -141,6 +145,22 @@ function verdicts(report: VerifyReport) {
   }));
 }
 
+/** Media types of the image layers in an OCI layout written by buildx (attestations' in-toto layers aside). */
+async function layerMediaTypes(layout: string): Promise<Set<string>> {
+  const blob = async (digest: string) =>
+    JSON.parse(await readFile(join(layout, 'blobs', ...digest.split(':')), 'utf8'));
+  const types = new Set<string>();
+  const visit = async (descriptor: { digest: string; mediaType: string }): Promise<void> => {
+    const doc = await blob(descriptor.digest);
+    for (const child of doc.manifests ?? []) await visit(child);
+    for (const layer of doc.layers ?? []) {
+      if (layer.mediaType.startsWith('application/vnd.oci.image.layer.')) types.add(layer.mediaType);
+    }
+  };
+  for (const top of JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')).manifests) await visit(top);
+  return types;
+}
+
 describe('verifyImage on real two-platform builds', () => {
   let bed: TestBed;
   const cleanups: (() => Promise<void>)[] = [];
@@ -166,9 +186,11 @@ describe('verifyImage on real two-platform builds', () => {
       reference = `${bed.registry}/${uniqueRepo('verify')}:${c.tag ?? '1.0.0'}`;
       options = { profile: c.profile, tags: [reference] };
       const layout = join(dir, 'image');
-      await buildFixture(context, { baseImage: bed.baseImage, platforms: c.platforms, output: { layout } });
+      const build = { baseImage: bed.baseImage, platforms: c.platforms, compression: c.compression };
+      await buildFixture(context, { ...build, output: { layout } });
+      if (c.compression) expect(await layerMediaTypes(layout)).toEqual(new Set([MediaType.ociLayerZstd]));
       layoutReport = await verifyImage(await layoutSource(layout), options);
-      await buildFixture(context, { baseImage: bed.baseImage, platforms: c.platforms, output: { push: reference } });
+      await buildFixture(context, { ...build, output: { push: reference } });
     });
 
     it(

@@ -111,14 +111,17 @@ export interface BuildOptions {
   platforms?: string[];
   /** An OCI layout directory to write, or a registry reference to push to. */
   output: { layout: string } | { push: string };
+  /** Layer compression; buildx's default is gzip. */
+  compression?: 'zstd';
 }
 
 /** docker buildx build of a fixture context; throws with buildx's output when the build fails. */
 export async function buildFixture(context: string, options: BuildOptions): Promise<void> {
   const output =
-    'layout' in options.output
+    ('layout' in options.output
       ? `type=oci,tar=false,dest=${options.output.layout}`
-      : `type=image,name=${options.output.push},push=true`;
+      : `type=image,name=${options.output.push},push=true`) +
+    (options.compression ? `,compression=${options.compression},force-compression=true` : '');
   const result = await runProcess(
     'docker',
     [
