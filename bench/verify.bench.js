@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Verify benchmark on the test bed: `verify --remote` of a pushed two-platform extension vs
-// `docker buildx imagetools inspect` of the same image (medians of one run), and the bytes verify downloads
-// vs the image's total size. Prints figures, not a pass/fail.
+// `docker buildx imagetools inspect` of the same image (medians of one run), the bytes verify downloads
+// vs the image's total size, and the same files with gzip layers vs zstd layers. Prints figures, not a pass/fail.
 //
 //   npm run testbed:up && node bench/verify.bench.js [--runs 5] [--binary-mib 8] [--ui-mib 2]
 //
 // The image is the integration tests' correct extension (metadata.json, icon, compose file, UI, darwin/linux/
-// windows binaries chosen by TARGETARCH) on the test bed's busybox, with the binaries and the UI bundle padded
-// with random bytes to the given sizes so that layer sizes look like a real extension's.
+// windows binaries chosen by TARGETARCH) on the test bed's busybox, with the binaries padded with random bytes
+// and the UI bundle filled with script-like text to the given sizes, so that layers look like a real extension's.
 const { execFileSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
@@ -84,56 +84,87 @@ async function main() {
   const { verify, registry, fixture } = compile();
 
   const f = fixture.goodFixture();
-  f.files['ui/bundle.js'] = randomBytes(UI_MIB << 20);
+  f.files['ui/bundle.js'] = scriptText(UI_MIB << 20); // compresses like real JavaScript; the binaries do not
   for (const key of Object.keys(f.files).filter((k) => k.startsWith('bin/'))) {
     f.files[key] = Buffer.concat([f.files[key], randomBytes(BINARY_MIB << 20)]);
   }
   const context = path.join(work, 'context');
   await fixture.writeFixture(f, context);
-  const reference = `${REGISTRY}/nxde-bench/verify-${process.pid}:1.0.0`;
-  await fixture.buildFixture(context, { baseImage: BASE_IMAGE, output: { push: reference } });
-  const ref = registry.parseImageReference(reference);
-  const size = await imageSize(new registry.RegistryClient(), ref);
-
-  const verifyRuns = [];
-  let report;
-  for (let i = 0; i < RUNS; i++) {
-    const run = await timed(() =>
-      verify.verifyImage(verify.registrySource(reference, new registry.RegistryClient()), { tags: [reference] }),
-    );
-    verifyRuns.push(run.ms);
-    report = run.value;
+  const images = [];
+  for (const compression of ['gzip', 'zstd']) {
+    const reference = `${REGISTRY}/nxde-bench/verify-${process.pid}-${compression}:1.0.0`;
+    const build = { baseImage: BASE_IMAGE, output: { push: reference } };
+    await fixture.buildFixture(context, compression === 'zstd' ? { ...build, compression } : build);
+    const size = await imageSize(new registry.RegistryClient(), registry.parseImageReference(reference));
+    images.push({ compression, reference, size, verifyRuns: [], inspectRuns: [], report: undefined });
   }
-  const inspectRuns = [];
-  for (let i = 0; i < RUNS; i++)
-    inspectRuns.push((await timed(() => sh('docker', ['buildx', 'imagetools', 'inspect', reference]))).ms);
+  // Alternating the cases spreads the machine's noise over all of them.
+  for (let i = 0; i < RUNS; i++) {
+    for (const image of images) {
+      const run = await timed(() =>
+        verify.verifyImage(verify.registrySource(image.reference, new registry.RegistryClient()), {
+          tags: [image.reference],
+        }),
+      );
+      image.verifyRuns.push(run.ms);
+      image.report = run.value;
+      image.inspectRuns.push(
+        (await timed(() => sh('docker', ['buildx', 'imagetools', 'inspect', image.reference]))).ms,
+      );
+    }
+  }
 
-  const s = report.stats;
-  const downloaded = s.compressedBytes + s.metadataBytes;
-  const verifyMed = median(verifyRuns);
-  const inspectMed = median(inspectRuns);
   console.log(
-    `verify benchmark — ${RUNS} runs each; image: busybox + 3 host binaries of ${BINARY_MIB} MiB per platform + ${UI_MIB} MiB UI bundle, 2 platforms`,
-  );
-  console.log(
-    `verdict: ${report.passed ? 'passed' : 'FAILED'} (${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.warn} warn, ${report.summary['n/a']} n/a)`,
+    `verify benchmark — ${RUNS} runs each; image: busybox + 3 host binaries of ${BINARY_MIB} MiB per platform (random) + ${UI_MIB} MiB UI bundle (script text), 2 platforms`,
   );
   console.log('');
-  console.log('| case | median | what it reads |');
-  console.log('|---|---|---|');
-  console.log(`| docker buildx imagetools inspect | ${inspectMed.toFixed(0)} ms | the index |`);
-  console.log(
-    `| verify --remote (verifyImage, registry source) | ${verifyMed.toFixed(0)} ms | index, ${report.platforms.length} manifests + configs, ${s.distinctLayers} distinct layers once each |`,
-  );
-  console.log(`ratio verify --remote / imagetools inspect: ${(verifyMed / inspectMed).toFixed(1)}x`);
+  console.log('| layers | case | median | what it reads |');
+  console.log('|---|---|---|---|');
+  for (const image of images) {
+    const s = image.report.stats;
+    console.log(
+      `| ${image.compression} | docker buildx imagetools inspect | ${median(image.inspectRuns).toFixed(0)} ms | the index |`,
+    );
+    console.log(
+      `| ${image.compression} | verify --remote | ${median(image.verifyRuns).toFixed(0)} ms | index, ${image.report.platforms.length} manifests + configs, ${s.distinctLayers} distinct layers once each |`,
+    );
+  }
+  console.log('');
+  for (const image of images) {
+    const { report, size } = image;
+    const s = report.stats;
+    const downloaded = s.compressedBytes + s.metadataBytes;
+    console.log(`${image.compression} layers:`);
+    console.log(
+      `  verdict: ${report.passed ? 'passed' : 'FAILED'} (${report.summary.pass} pass, ${report.summary.fail} fail, ${report.summary.warn} warn, ${report.summary['n/a']} n/a)`,
+    );
+    console.log(
+      `  ratio verify --remote / imagetools inspect: ${(median(image.verifyRuns) / median(image.inspectRuns)).toFixed(1)}x`,
+    );
+    console.log(
+      `  bytes verify downloaded (bodies): ${mib(downloaded)} (layers ${mib(s.compressedBytes)}, manifests+configs ${(s.metadataBytes / 1024).toFixed(1)} KiB)`,
+    );
+    console.log(`  image total (all ${size.blobs} blobs, attestations included): ${mib(size.total)}`);
+    console.log(`  ratio bytes downloaded / image total: ${(downloaded / size.total).toFixed(3)}`);
+    console.log(`  unpacked and streamed: ${mib(s.decompressedBytes)}; layers read twice: ${s.secondReads}`);
+  }
+  const [gzip, zstd] = images;
   console.log('');
   console.log(
-    `bytes verify downloaded (bodies):  ${mib(downloaded)}  (layers ${mib(s.compressedBytes)}, manifests+configs ${(s.metadataBytes / 1024).toFixed(1)} KiB)`,
+    `ratio verify --remote zstd / gzip (same files): ${(median(zstd.verifyRuns) / median(gzip.verifyRuns)).toFixed(2)}x`,
   );
-  console.log(`image total (all ${size.blobs} blobs, attestations included): ${mib(size.total)}`);
-  console.log(`unpacked in memory, streamed:      ${mib(s.decompressedBytes)} (kept: only heads and small files)`);
-  console.log(`layers read twice: ${s.secondReads}`);
-  console.log(`ratio bytes downloaded / image total: ${(downloaded / size.total).toFixed(3)}`);
+}
+
+/** Deterministic text shaped like bundled JavaScript: compresses about as well as a real bundle. */
+function scriptText(bytes) {
+  const lines = [];
+  let length = 0;
+  for (let i = 0; length < bytes; i++) {
+    const line = `export function handler${i}(event) { return event.value${i % 97} + ${(i * 7919) % 100003}; }\n`;
+    lines.push(line);
+    length += line.length;
+  }
+  return Buffer.from(lines.join('').slice(0, bytes));
 }
 
 main().catch((e) => {
