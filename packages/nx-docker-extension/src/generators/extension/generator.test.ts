@@ -412,6 +412,11 @@ describe('extension generator', () => {
       ['a platform twice', { ...base, platforms: ['linux/amd64', 'linux/amd64'] }, /lists linux\/amd64 twice/],
       ['no platform', { ...base, platforms: [] }, /--platforms .*is empty/],
       [
+        'no arm64',
+        { ...base, platforms: ['linux/amd64'] },
+        /--platforms "linux\/amd64": lacks linux\/arm64: Docker Desktop/,
+      ],
+      [
         'an unknown category',
         { ...base, categories: ['games'] },
         /--categories "games": is not a Marketplace category/,
@@ -440,29 +445,37 @@ describe('extension generator', () => {
       ['an unknown ui', { ...base, ui: 'vue' as never }, /--ui "vue": must be react, html or none/],
       ['an unknown backend', { ...base, backend: 'rust' as never }, /--backend "rust"/],
       ['a multi-line title', { ...base, title: 'a\nb' }, /--title "a\\nb": must be a single line/],
+      [
+        'a name longer than npm allows',
+        { ...base, name: 'x'.repeat(300) },
+        /--name "x+": is 300 characters long; use at most 214/,
+      ],
       ['a bad account-info', { ...base, accountInfo: 'yes' as never }, /--accountInfo "yes"/],
     ];
 
+    // Paths and contents: a failed run must not even rewrite nx.json with the same path.
+    const changes = () => Object.fromEntries(tree.listChanges().map((c) => [c.path, c.content?.toString() ?? '']));
+
     it.each(cases)('%s', async (_what, options, message) => {
-      const before = tree.listChanges().map((c) => c.path);
+      const before = changes();
       await expect(extensionGenerator(tree, options)).rejects.toThrow(message);
-      expect(tree.listChanges().map((c) => c.path)).toEqual(before);
+      expect(changes()).toEqual(before);
     });
 
     it('a directory that exists', async () => {
       tree.write('my-ext/notes.txt', 'mine');
-      const before = tree.listChanges().length;
+      const before = changes();
       await expect(extensionGenerator(tree, base)).rejects.toThrow(/--directory "my-ext": already exists/);
-      expect(tree.listChanges()).toHaveLength(before);
+      expect(changes()).toEqual(before);
     });
 
     it('a project that exists', async () => {
       writeJson(tree, 'libs/other/project.json', { name: 'my-ext', root: 'libs/other' });
-      const before = tree.listChanges().length;
+      const before = changes();
       await expect(extensionGenerator(tree, base)).rejects.toThrow(
         /--name "my-ext": a project named 'my-ext' already exists at libs\/other/,
       );
-      expect(tree.listChanges()).toHaveLength(before);
+      expect(changes()).toEqual(before);
     });
   });
 });

@@ -98,6 +98,10 @@ export function checkName(name: unknown): string {
       "is not a valid extension name: use lowercase letters and digits, with '-', '_' or '.' between them (e.g. my-ext). It names the Nx project and the npm package.",
     );
   }
+  // npm caps package names at 214 characters; it also keeps the default image name well under 255.
+  if (name.length > 214) {
+    throw new ExtensionOptionError('name', name, `is ${name.length} characters long; use at most 214 (npm's limit).`);
+  }
   return name;
 }
 
@@ -196,6 +200,14 @@ export function checkPlatforms(value: string[] | string | undefined): string[] {
   }
   const duplicate = platforms.find((p, i) => platforms.indexOf(p) !== i);
   if (duplicate) throw new ExtensionOptionError('platforms', platforms, `lists ${duplicate} twice.`);
+  const missing = ['linux/amd64', 'linux/arm64'].filter((p) => !platforms.includes(p));
+  if (missing.length) {
+    throw new ExtensionOptionError(
+      'platforms',
+      platforms.join(','),
+      `lacks ${missing.join(' and ')}: Docker Desktop pulls the variant for the user's CPU, and installation fails where there is none. Include linux/amd64,linux/arm64.`,
+    );
+  }
   return platforms;
 }
 

@@ -47,6 +47,52 @@ describe('host-binary generator', () => {
     expect(metadata.ui).toBeDefined(); // the rest kept
   });
 
+  describe('with a build `target` option, edits that stage as the final one', () => {
+    const twoStages = 'FROM alpine AS release\nCOPY metadata.json /\nFROM alpine AS debug\nCOPY metadata.json /\n';
+    const stagesAndCopies = () => {
+      const df = parseDockerfile(read(tree, 'my-ext/Dockerfile'));
+      return df.stages.map((s) => [
+        s.name,
+        stageInstructions(s, 'COPY').filter((i) => flagValue(i, 'from') === 'host-kubectl').length,
+      ]);
+    };
+    const expected = [
+      ['host-kubectl', 0],
+      ['release', 3],
+      ['debug', 0],
+    ];
+    beforeEach(() => tree.write('my-ext/Dockerfile', twoStages));
+
+    it('from project.json, with no executor named (an override of the inferred target)', async () => {
+      writeJson(tree, 'my-ext/project.json', {
+        name: 'my-ext',
+        targets: { build: { options: { target: 'release' } } },
+      });
+      await hostBinaryGenerator(tree, { project: 'my-ext', name: 'kubectl', skipFormat: true });
+      expect(stagesAndCopies()).toEqual(expected);
+    });
+
+    it('from project.json under the build target name registered in nx.json', async () => {
+      const nxJson = readJson(tree, 'nx.json');
+      nxJson.plugins = [{ plugin: 'nx-docker-extension', options: { buildTargetName: 'image' } }];
+      writeJson(tree, 'nx.json', nxJson);
+      writeJson(tree, 'my-ext/project.json', {
+        name: 'my-ext',
+        targets: { build: { options: { target: 'debug' } }, image: { options: { target: 'release' } } },
+      });
+      await hostBinaryGenerator(tree, { project: 'my-ext', name: 'kubectl', skipFormat: true });
+      expect(stagesAndCopies()).toEqual(expected);
+    });
+
+    it('from nx.json targetDefaults keyed by the executor', async () => {
+      const nxJson = readJson(tree, 'nx.json');
+      nxJson.targetDefaults = { 'nx-docker-extension:build': { options: { target: 'release' } } };
+      writeJson(tree, 'nx.json', nxJson);
+      await hostBinaryGenerator(tree, { project: 'my-ext', name: 'kubectl', skipFormat: true });
+      expect(stagesAndCopies()).toEqual(expected);
+    });
+  });
+
   it('inserts a build-platform stage choosing files per TARGETARCH, and copies them executable into the final stage', async () => {
     const before = read(tree, 'my-ext/Dockerfile');
     await hostBinaryGenerator(tree, { project: 'my-ext', name: 'kubectl', skipFormat: true });
@@ -173,6 +219,15 @@ describe('host-binary generator', () => {
         { project: 'nope', name: 'x' },
         /--project "nope": no extension project .*Extension projects here: my-ext \(my-ext\)/,
       ));
+    it('platforms with a CPU Docker Desktop does not run on', async () => {
+      const manifest = readJson(tree, 'my-ext/package.json');
+      manifest.dockerExtension.platforms = ['linux/amd64', 'linux/arm64', 'linux/arm/v7'];
+      writeJson(tree, 'my-ext/package.json', manifest);
+      await expectNothingWritten(
+        { project: 'my-ext', name: 'x' },
+        /my-ext\/package.json dockerExtension.platforms lists linux\/arm\/v7: host binaries exist only for Docker Desktop's CPUs \(amd64, arm64\)/,
+      );
+    });
     it('a bad binary name', () => expectNothingWritten({ project: 'my-ext', name: '../x' }, /--name "\.\.\/x"/));
     it('a name with .exe', () =>
       expectNothingWritten({ project: 'my-ext', name: 'x.exe' }, /without a folder or \.exe/));

@@ -1,4 +1,4 @@
-import { formatFiles, logger, readJson, writeJson, type Tree } from '@nx/devkit';
+import { formatFiles, logger, readJson, readNxJson, writeJson, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import {
   DockerfileError,
@@ -9,6 +9,10 @@ import {
   parseDockerfile,
 } from '../../dockerfile';
 import type { ExtensionMetadata } from '../../extension/metadata';
+import { registeredTargetNames } from '../init/generator';
+
+const BUILD_EXECUTOR = 'nx-docker-extension:build';
+const HOST_CPUS = ['amd64', 'arm64'];
 import { extensionProjects, type ExtensionProject } from './find-extension-project';
 import {
   existingHostPaths,
@@ -102,21 +106,41 @@ function readArches(tree: Tree, root: string): string[] {
   const path = posix.join(root, 'package.json');
   const platforms: unknown = tree.exists(path) ? readJson(tree, path).dockerExtension?.platforms : undefined;
   const list = Array.isArray(platforms) && platforms.length ? platforms.map(String) : ['linux/amd64', 'linux/arm64'];
-  return [...new Set(list.map((p) => p.split('/')[1]).filter(Boolean))];
+  const arches = [...new Set(list.map((p) => p.split('/')[1]).filter(Boolean))];
+  // Docker Desktop runs on amd64 and arm64 hosts only: there is no darwin or windows build for another CPU.
+  const other = list.filter((p) => !HOST_CPUS.includes(p.split('/')[1]));
+  if (other.length) {
+    throw new HostBinaryError(
+      `${path} dockerExtension.platforms lists ${other.join(', ')}: host binaries exist only for Docker Desktop's CPUs (amd64, arm64), and every variant must carry them. Remove ${other.join(', ')} from the platforms, then run again.`,
+    );
+  }
+  return arches;
 }
 
-/** A `target` in the project's build options makes that stage the final one. */
+type TargetOptions = { executor?: string; options?: { target?: unknown } };
+
+function stageOption(target: TargetOptions | undefined): string | undefined {
+  return typeof target?.options?.target === 'string' ? target.options.target : undefined;
+}
+
+/**
+ * A `target` in the project's build options makes that stage the final one. Looked up as Nx merges it: the
+ * project.json target (by the registered build target name, or any target running our build executor), then
+ * nx.json targetDefaults (by target name, then by executor).
+ */
 function buildTarget(tree: Tree, root: string): string | undefined {
+  const name = registeredTargetNames(readNxJson(tree)).buildTargetName;
   const path = posix.join(root, 'project.json');
-  if (!tree.exists(path)) return undefined;
-  for (const target of Object.values<{ executor?: string; options?: { target?: unknown } }>(
-    readJson(tree, path).targets ?? {},
-  )) {
-    if (target.executor === 'nx-docker-extension:build' && typeof target.options?.target === 'string') {
-      return target.options.target;
-    }
-  }
-  return undefined;
+  const targets: Record<string, TargetOptions> = tree.exists(path) ? (readJson(tree, path).targets ?? {}) : {};
+  const fromProject =
+    stageOption(targets[name]) ??
+    Object.values(targets)
+      .filter((t) => t.executor === BUILD_EXECUTOR)
+      .map(stageOption)
+      .find((stage) => stage !== undefined);
+  if (fromProject) return fromProject;
+  const defaults = (readNxJson(tree)?.targetDefaults ?? {}) as Record<string, TargetOptions>;
+  return stageOption(defaults[name]) ?? stageOption(defaults[BUILD_EXECUTOR]);
 }
 
 /** The edited Dockerfile: a stage before the final one, and the copies into the final one. */
@@ -137,9 +161,7 @@ function editDockerfile(path: string, text: string, plan: HostBinaryPlan, target
     return insertIntoFinalStage(parseDockerfile(withStage), finalStageCopies(plan), 'after-last-copy', target);
   } catch (e) {
     if (!(e instanceof DockerfileError)) throw e;
-    throw new HostBinaryError(
-      `${path}: ${e.message}. Fix the Dockerfile (it needs a FROM for the final stage), then run again.`,
-    );
+    throw new HostBinaryError(`${path}: ${e.message}. Fix the Dockerfile, then run again.`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import { logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { initGenerator } from './generator';
 
@@ -17,7 +17,12 @@ describe('init generator', () => {
     const nxJson = readNxJson(tree)!;
     expect(nxJson.plugins).toContainEqual({
       plugin: 'nx-docker-extension',
-      options: { buildTargetName: 'build', verifyTargetName: 'verify', pushTargetName: 'push' },
+      options: {
+        buildTargetName: 'build',
+        verifyTargetName: 'verify',
+        pushTargetName: 'push',
+        verifyRemoteTargetName: 'verify-remote',
+      },
     });
     expect(nxJson.targetDefaults?.['nx-docker-extension:build']).toMatchObject({ cache: true, dependsOn: ['^build'] });
     expect(nxJson.targetDefaults?.['nx-docker-extension:verify']).toMatchObject({ cache: true, dependsOn: ['build'] });
@@ -51,10 +56,33 @@ describe('init generator', () => {
     const nxJson = readNxJson(tree)!;
     expect(nxJson.plugins).toContainEqual({
       plugin: 'nx-docker-extension',
-      options: { buildTargetName: 'image', verifyTargetName: 'check', pushTargetName: 'push' },
+      options: {
+        buildTargetName: 'image',
+        verifyTargetName: 'check',
+        pushTargetName: 'push',
+        verifyRemoteTargetName: 'verify-remote',
+      },
     });
     expect(nxJson.targetDefaults?.['nx-docker-extension:verify']?.dependsOn).toEqual(['image']);
+    expect(nxJson.targetDefaults?.['nx-docker-extension:verify-remote']?.dependsOn).toEqual(['image']);
     expect(nxJson.targetDefaults?.['nx-docker-extension:push']?.dependsOn).toEqual(['check']);
+  });
+
+  it('says so when a re-run asks for other target names, and keeps the registered ones', async () => {
+    await initGenerator(tree, { skipFormat: true });
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const before = snapshotOf(tree);
+    await initGenerator(tree, { buildTargetName: 'image', skipFormat: true });
+    expect(snapshotOf(tree)).toEqual(before);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/--buildTargetName left as registered \(build\)/));
+    warn.mockRestore();
+  });
+
+  it('with addPlugin false, still writes target defaults that follow the given names', async () => {
+    await initGenerator(tree, { addPlugin: false, buildTargetName: 'image', skipFormat: true });
+    const nxJson = readNxJson(tree)!;
+    expect(nxJson.plugins ?? []).not.toContainEqual(expect.objectContaining({ plugin: 'nx-docker-extension' }));
+    expect(nxJson.targetDefaults?.['nx-docker-extension:verify']?.dependsOn).toEqual(['image']);
   });
 
   it('does not register the plugin when the workspace turned inference off', async () => {

@@ -1,5 +1,6 @@
 import {
   formatFiles,
+  logger,
   readNxJson,
   updateNxJson,
   type NxJsonConfiguration,
@@ -14,6 +15,7 @@ export interface TargetNames {
   buildTargetName: string;
   verifyTargetName: string;
   pushTargetName: string;
+  verifyRemoteTargetName: string;
 }
 
 const TARGET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
@@ -24,6 +26,7 @@ export function targetNames(schema: InitGeneratorSchema): TargetNames {
     buildTargetName: schema.buildTargetName ?? 'build',
     verifyTargetName: schema.verifyTargetName ?? 'verify',
     pushTargetName: schema.pushTargetName ?? 'push',
+    verifyRemoteTargetName: schema.verifyRemoteTargetName ?? 'verify-remote',
   };
   for (const [option, value] of Object.entries(names)) {
     if (!TARGET_NAME.test(value)) {
@@ -35,7 +38,7 @@ export function targetNames(schema: InitGeneratorSchema): TargetNames {
   const values = Object.values(names);
   if (new Set(values).size !== values.length) {
     throw new Error(
-      `--buildTargetName, --verifyTargetName and --pushTargetName must differ; got ${values.join(', ')}.`,
+      `--buildTargetName, --verifyTargetName, --pushTargetName and --verifyRemoteTargetName must differ; got ${values.join(', ')}.`,
     );
   }
   return names;
@@ -83,11 +86,21 @@ export async function initGenerator(tree: Tree, schema: InitGeneratorSchema = {}
   const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
   let changed = false;
 
-  if (shouldAddPlugin(nxJson, schema) && !findPluginEntry(nxJson)) {
+  const existing = findPluginEntry(nxJson);
+  if (shouldAddPlugin(nxJson, schema) && !existing) {
     nxJson.plugins = [...(nxJson.plugins ?? []), { plugin: PLUGIN_NAME, options: { ...names } }];
     changed = true;
   }
-  const registered = registeredTargetNames(nxJson);
+  // Names already registered stay (renaming targets is an edit of nx.json, not a side effect of a re-run).
+  const registered = existing ? registeredTargetNames(nxJson) : names;
+  const ignored = (Object.keys(names) as (keyof TargetNames)[]).filter(
+    (key) => schema[key] !== undefined && schema[key] !== registered[key],
+  );
+  if (existing && ignored.length > 0) {
+    logger.warn(
+      `nx-docker-extension is already registered in nx.json; ${ignored.map((k) => `--${k}`).join(', ')} left as registered (${ignored.map((k) => registered[k]).join(', ')}). Edit the plugin entry's options in nx.json to rename targets.`,
+    );
+  }
   nxJson.targetDefaults ??= {};
   for (const [key, value] of Object.entries(executorTargetDefaults(registered))) {
     if (nxJson.targetDefaults[key]) continue; // the user's own defaults win

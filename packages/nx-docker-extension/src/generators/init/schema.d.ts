@@ -2,6 +2,7 @@ export interface InitGeneratorSchema {
   buildTargetName?: string;
   verifyTargetName?: string;
   pushTargetName?: string;
+  verifyRemoteTargetName?: string;
   addPlugin?: boolean;
   skipFormat?: boolean;
 }
