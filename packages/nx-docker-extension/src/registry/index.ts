@@ -23,6 +23,8 @@
  *
  *   const results = await pushLayout('dist/apps/my-ext/image', ['127.0.0.1:5000/acme/my-ext:1.0.0'], { force, allowLatest });
  *   // → [{ tag, status: 'pushed' | 'unchanged', digest, bytesUploaded, blobs: { uploaded, mounted, existing }, manifestsStored }]
+ *   // with { blobLocations: BlobLocations.load() }, blobs an earlier push left in another repository of the registry
+ *   // are mounted from there (the push executor does this; the file is ~/.cache/nx-docker-extension/blob-locations.json)
  *
  * Auth comes from Docker's config (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`): credHelpers, credsStore
  * (`docker-credential-<name> get`), auths (user/password, identity tokens, registry tokens); Basic or Bearer per the
@@ -50,3 +52,4 @@ export { credentialsFor, readDockerConfig } from './credentials';
 export { PushRefusedError, decideTag, isReleaseTag, parsePushTags } from './push-tags';
 export { describeTagResult, formatBytes, pushLayout } from './push-layout';
 export type { PushLayoutOptions, TagPushResult } from './push-layout';
+export { BlobLocations, defaultBlobLocationsPath } from './blob-locations';

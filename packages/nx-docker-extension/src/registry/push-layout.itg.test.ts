@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProcess } from '../process/run-process';
 import { requireTestBed, TestBed, uniqueRepo } from '../test-support/test-bed';
+import { BlobLocations } from './blob-locations';
 import { describeTagResult, pushLayout } from './push-layout';
 import { planLayoutPush, PushPlan } from './push-plan';
 import { RegistryClient } from './registry-client';
@@ -153,6 +154,68 @@ describe('pushLayout against the test bed registry', () => {
     expect(proxy.mounts()).toBe(planA.blobs.length);
     expect(proxy.blobBytes()).toBe(0);
     expect((await checkImageInRegistry(bed.registry, second, '1.0.0')).digest).toBe(planA.index.descriptor.digest);
+  });
+
+  it('mounts blobs an earlier, separate push left in another repository (remembered in blob-locations.json)', async () => {
+    const [first, second] = [uniqueRepo('mount-earlier'), uniqueRepo('mount-later')];
+    const file = join(work, `blob-locations-${first}.json`);
+    await pushLayout(layoutA, [`${proxy.address}/${first}:1.0.0`], { blobLocations: BlobLocations.load(file) });
+    proxy.reset();
+
+    // a new process: a fresh client, the only link is the file
+    const results = await pushLayout(layoutA, [`${proxy.address}/${second}:1.0.0`], {
+      blobLocations: BlobLocations.load(file),
+    });
+    expect(results[0].blobs).toEqual({ uploaded: 0, mounted: planA.blobs.length, existing: 0 });
+    expect(proxy.blobUploads()).toBe(0);
+    expect(proxy.blobBytes()).toBe(0);
+    expect((await checkImageInRegistry(bed.registry, second, '1.0.0')).digest).toBe(planA.index.descriptor.digest);
+    expect(BlobLocations.load(file).sources(proxy.address, planA.blobs[0].digest)).toEqual([second, first]);
+  });
+
+  it('a hint naming a repository that lacks the blob falls back to uploading it', async () => {
+    const repo = uniqueRepo('stale-hint');
+    const file = join(work, `blob-locations-${repo}.json`);
+    const stale = BlobLocations.load(file);
+    stale.record(
+      proxy.address,
+      uniqueRepo('never-pushed'),
+      planA.blobs.map((b) => b.digest),
+    );
+    stale.save();
+
+    const results = await pushLayout(layoutA, [`${proxy.address}/${repo}:1.0.0`], {
+      blobLocations: BlobLocations.load(file),
+    });
+    expect(results[0].status).toBe('pushed');
+    expect(results[0].blobs.mounted).toBe(0);
+    expect(results[0].blobs.uploaded + results[0].blobs.existing).toBe(planA.blobs.length);
+    expect((await checkImageInRegistry(bed.registry, repo, '1.0.0')).digest).toBe(planA.index.descriptor.digest);
+  });
+
+  it('says so when another push moves the tag between our write and the read-back', async () => {
+    const repo = uniqueRepo('raced');
+    const other = `${bed.registry}/${repo}:other`;
+    await pushLayout(layoutB, [other]);
+    // A second writer, for real: right after our index lands on 1.0.0, it points 1.0.0 at B's index.
+    const racing: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = String(input instanceof Request ? input.url : input);
+      if (init?.method === 'PUT' && url.endsWith(`/v2/${repo}/manifests/1.0.0`)) {
+        const put = await fetch(`http://${bed.registry}/v2/${repo}/manifests/1.0.0`, {
+          method: 'PUT',
+          headers: { 'Content-Type': planB.index.descriptor.mediaType },
+          body: new Uint8Array(planB.index.body),
+        });
+        expect(put.status).toBe(201);
+      }
+      return response;
+    };
+    await expect(
+      pushLayout(layoutA, [`${bed.registry}/${repo}:1.0.0`], { clientOptions: { fetch: racing } }),
+    ).rejects.toThrow(
+      `after pushing, ${bed.registry}/${repo}:1.0.0 points to ${planB.index.descriptor.digest}, not ${planA.index.descriptor.digest}. Another push may have raced this one; run push again.`,
+    );
   });
 
   it('refuses to move an existing semver tag to another digest, writing nothing; force overrides', async () => {

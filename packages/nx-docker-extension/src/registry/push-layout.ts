@@ -6,6 +6,7 @@ import { PlannedManifest, PushPlan, planLayoutPush, verifyPlanBlobs } from './pu
 import { PushRefusedError, decideTag, parsePushTags } from './push-tags';
 import { RegistryClient, RegistryClientOptions } from './registry-client';
 import { RegistryError } from './registry-error';
+import type { BlobLocations } from './blob-locations';
 
 export interface PushLayoutOptions {
   /** Overwrite a semver tag that points to other content. */
@@ -25,6 +26,8 @@ export interface PushLayoutOptions {
   /** A client to reuse (its counters then cover this push); otherwise one is made from the options above. */
   client?: RegistryClient;
   clientOptions?: Omit<RegistryClientOptions, 'insecureRegistries' | 'env' | 'log'>;
+  /** Where earlier pushes left each blob: mount sources across runs; this push's repositories are added. */
+  blobLocations?: BlobLocations;
 }
 
 export interface TagPushResult {
@@ -141,6 +144,32 @@ export async function pushLayout(
   const toPush = decisions.filter((d) => d.decision.action === 'push');
   if (toPush.length) await verifyPlanBlobs(plan);
 
+  const locations = options.blobLocations;
+  const digests = plan.blobs.map((b) => b.digest);
+  if (locations) {
+    for (const ref of refs) {
+      for (const digest of digests)
+        client.hintMountSources(ref.registry, digest, locations.sources(ref.registry, digest));
+    }
+  }
+  try {
+    return await pushTags(client, plan, decisions, options, log, (ref) =>
+      locations?.record(ref.registry, ref.repository, digests),
+    );
+  } finally {
+    locations?.save();
+  }
+}
+
+async function pushTags(
+  client: RegistryClient,
+  plan: PushPlan,
+  decisions: { ref: ImageReference; decision: ReturnType<typeof decideTag> }[],
+  options: PushLayoutOptions,
+  log: (line: string) => void,
+  holds: (ref: ImageReference) => void,
+): Promise<TagPushResult[]> {
+  const localDigest = plan.index.descriptor.digest;
   const pushedRepos = new Map<string, RepositoryPush>();
   const results: TagPushResult[] = [];
   for (const { ref, decision } of decisions) {
@@ -148,6 +177,7 @@ export async function pushLayout(
     if (decision.action === 'unchanged') {
       // the repository holds every blob of this image: later tags on the same registry can mount from it
       for (const blob of plan.blobs) client.remember(ref, blob.digest);
+      holds(ref);
       results.push({
         tag,
         status: 'unchanged',
@@ -172,6 +202,7 @@ export async function pushLayout(
         { registry: ref.registry, repository: ref.repository, action: `reading back ${tag}` },
       );
     }
+    holds(ref);
     results.push({
       tag,
       status: 'pushed',

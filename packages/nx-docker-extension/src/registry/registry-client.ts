@@ -83,6 +83,8 @@ export class RegistryClient {
   private readonly pushTargets = new Set<string>();
   /** registry → digest → repositories known to hold it (for existence skips and cross-repository mounts). */
   private readonly knownBlobs = new Map<string, Map<string, Set<string>>>();
+  /** registry → digest → repositories that held it in an earlier push: mount sources only, never proof. */
+  private readonly mountHints = new Map<string, Map<string, string[]>>();
 
   constructor(options: RegistryClientOptions = {}) {
     this.fetchImpl = options.fetch ?? fetch;
@@ -293,7 +295,10 @@ export class RegistryClient {
       this.log(`blob ${digest} already in ${repo.repository}`);
       return { how: 'existing', bytes: 0 };
     }
-    const from = this.repositoriesWith(repo.registry, digest).find((r) => r !== repo.repository);
+    const from = [
+      ...this.repositoriesWith(repo.registry, digest),
+      ...(this.mountHints.get(repo.registry)?.get(digest) ?? []),
+    ].find((r) => r !== repo.repository);
     const pushScope = repositoryScope(repo.repository, 'pull,push');
     const scopes = from ? [pushScope, repositoryScope(from, 'pull')] : [pushScope];
     const query = from ? `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}` : '';
@@ -369,6 +374,14 @@ export class RegistryClient {
   }
 
   // ---- transport -------------------------------------------------------------------------------------------
+
+  /** Repositories that held the blob in an earlier push: tried as mount sources; a refused mount uploads instead. */
+  hintMountSources(registry: string, digest: string, repositories: readonly string[]): void {
+    if (repositories.length === 0) return;
+    let byDigest = this.mountHints.get(registry);
+    if (!byDigest) this.mountHints.set(registry, (byDigest = new Map()));
+    byDigest.set(digest, [...repositories]);
+  }
 
   /** Records that the repository holds the blob (skips its HEAD, and makes it a mount source for other repositories). */
   remember(repo: RepositoryRef, digest: string): void {

@@ -7,6 +7,7 @@ import { readImageSummary, summarizeLayout } from '../../oci/image-summary';
 import { readJsonBlob, readManifest, readOciLayout, resolveLayoutImage, blobPath } from '../../oci/layout';
 import type { ImageManifest } from '../../oci/types';
 import { requireTestBed, uniqueRepo, type TestBed } from '../../test-support/test-bed';
+import pushExecutor from '../push/executor';
 import buildExecutor from './executor';
 import type { BuildExecutorSchema } from './schema';
 
@@ -126,6 +127,22 @@ describe('build executor on the real engine', () => {
     // Nothing but the artifact is left in dist/ (no staging folders, no BuildKit ingest folder).
     expect(readdirSync(join(root, 'dist', projectRoot)).sort()).toEqual(['image', 'image.json']);
     expect(readdirSync(layoutDir).sort()).toEqual(['blobs', 'index.json', 'oci-layout']);
+
+    // What build wrote, pushed by the push executor, read back by Docker's own tool: the same index.
+    const pushed = await pushExecutor({}, context());
+    expect(pushed.success).toBe(true);
+    const inspected = JSON.parse(
+      execFileSync('docker', ['buildx', 'imagetools', 'inspect', `${image}:0.1.0`, '--format', '{{json .Manifest}}'], {
+        encoding: 'utf8',
+      }),
+    );
+    expect(inspected.digest).toBe(summary.indexDigest);
+    expect(
+      inspected.manifests.map((m: { digest: string; platform: { os: string; architecture: string } }) => [
+        `${m.platform.os}/${m.platform.architecture}`,
+        m.digest,
+      ]),
+    ).toEqual(summary.platforms.map((p) => [p.platform, p.digest]));
   });
 
   it('a one-platform build (a quick local build) is still an image index', async () => {

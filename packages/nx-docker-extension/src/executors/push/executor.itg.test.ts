@@ -42,9 +42,12 @@ describe('push executor', () => {
   beforeAll(() => {
     bed = requireTestBed();
     work = mkdtempSync(join(tmpdir(), 'nxde-push-executor-'));
+    // mount hints from other runs would turn this file's uploads into mounts
+    process.env.NX_DOCKER_EXTENSION_CACHE_DIR = join(work, 'cache');
   });
 
   afterAll(() => {
+    delete process.env.NX_DOCKER_EXTENSION_CACHE_DIR;
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -86,6 +89,23 @@ describe('push executor', () => {
     );
   });
 
+  it('with a custom imagePath, reads the tags from <imagePath>.json, the summary build writes beside it', async () => {
+    const repo = uniqueRepo('custom-path');
+    const tag = `${bed.registry}/${repo}:0.3.0`;
+    const { root, distDir, context } = await builtWorkspace('custom-path', [tag]);
+    mkdirSync(join(root, 'out'), { recursive: true });
+    cpSync(join(distDir, 'image'), join(root, 'out/custom'), { recursive: true });
+    cpSync(join(distDir, 'image.json'), join(root, 'out/custom.json'));
+    // A summary of another build lying in the same folder must not be taken for this layout's.
+    writeFileSync(
+      join(root, 'out/image.json'),
+      readFileSync(join(distDir, 'image.json'), 'utf8').replace(tag, 'x/y:9'),
+    );
+
+    expect(await pushExecutor({ imagePath: 'out/custom' }, context)).toEqual({ success: true });
+    expect(output).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${tag} {2}pushed `))]));
+  });
+
   it('works with DOCKER_HOST pointing nowhere and no docker CLI on PATH (reads only dist/)', async () => {
     const repo = uniqueRepo('nodaemon');
     const tag = `${bed.registry}/${repo}:0.2.0`;
@@ -121,6 +141,7 @@ describe('push executor', () => {
         PATH: emptyBin,
         DOCKER_CONFIG: join(work, 'no-docker-config'),
         NODE_PATH: join(REPO_ROOT, 'node_modules'),
+        NX_DOCKER_EXTENSION_CACHE_DIR: join(work, 'cache'),
       },
       timeoutMs: 120_000,
     });

@@ -1,7 +1,8 @@
 import { ExecutorContext, logger } from '@nx/devkit';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readImageSummary } from '../../oci/image-summary';
+import { BlobLocations } from '../../registry/blob-locations';
 import { describeTagResult, pushLayout } from '../../registry/push-layout';
 import type { PushExecutorSchema } from './schema';
 
@@ -13,7 +14,8 @@ export default async function pushExecutor(
   const project = context.projectName ?? 'project';
   const projectRoot = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const imagePath = resolve(context.root, options.imagePath ?? join('dist', projectRoot, 'image'));
-  const summaryPath = join(dirname(imagePath), 'image.json');
+  // build writes its summary next to the layout as <outputPath>.json (dist/<root>/image.json by default)
+  const summaryPath = `${imagePath}.json`;
   try {
     // image.json is what build tagged; it must describe this very layout
     const summary = existsSync(summaryPath) ? await readImageSummary(summaryPath) : undefined;
@@ -29,6 +31,8 @@ export default async function pushExecutor(
       insecureRegistries: options.insecureRegistries,
       verbose: options.verbose,
       expectIndexDigest: summary ? { digest: summary.indexDigest, source: summaryPath } : undefined,
+      // each push is its own Nx task: blobs another extension pushed to this registry are mounted, not re-sent
+      blobLocations: BlobLocations.load(),
       log: (line) => logger.info(line),
     });
     for (const result of results) logger.info(describeTagResult(result));

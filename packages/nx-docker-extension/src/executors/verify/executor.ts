@@ -15,7 +15,8 @@ export default async function verifyExecutor(
   const project = context.projectName ?? 'project';
   const projectRoot = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const imagePath = resolve(context.root, options.imagePath ?? join('dist', projectRoot, 'image'));
-  const summaryPath = join(dirname(imagePath), 'image.json');
+  // build writes its summary next to the layout as <outputPath>.json (dist/<root>/image.json by default)
+  const summaryPath = `${imagePath}.json`;
   const reportPath = resolve(context.root, options.reportPath ?? join('dist', projectRoot, 'verify.json'));
   try {
     await rm(reportPath, { force: true }); // a stale report must not outlive a failed run
