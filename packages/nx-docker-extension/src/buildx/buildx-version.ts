@@ -28,14 +28,8 @@ const INSTALL_BUILDX =
   `  Debian's own: sudo apt-get install docker-buildx), or put a release binary from https://github.com/docker/buildx/releases\n` +
   `  at ~/.docker/cli-plugins/docker-buildx (chmod +x). Then check: docker buildx version`;
 
-export async function readBuildxVersion(): Promise<BuildxVersion> {
-  let result;
-  try {
-    result = await runProcess('docker', ['buildx', 'version'], { timeoutMs: 30_000 });
-  } catch (e) {
-    if (e instanceof CommandNotFoundError) throw new BuildxError(`The docker CLI is not on PATH.\n${INSTALL_BUILDX}`);
-    throw e;
-  }
+/** What `docker buildx version` answered, as a usable version or the error that says how to get one. */
+export function buildxVersionFrom(result: { exitCode: number; stdout: string; stderr: string }): BuildxVersion {
   const output = `${result.stdout}\n${result.stderr}`.trim();
   const version = result.exitCode === 0 ? parseBuildxVersion(result.stdout) : undefined;
   if (!version) {
@@ -49,4 +43,15 @@ export async function readBuildxVersion(): Promise<BuildxVersion> {
     );
   }
   return version;
+}
+
+export async function readBuildxVersion(): Promise<BuildxVersion> {
+  let result;
+  try {
+    result = await runProcess('docker', ['buildx', 'version'], { timeoutMs: 30_000 });
+  } catch (e) {
+    if (e instanceof CommandNotFoundError) throw new BuildxError(`The docker CLI is not on PATH.\n${INSTALL_BUILDX}`);
+    throw e;
+  }
+  return buildxVersionFrom(result);
 }
