@@ -29,7 +29,7 @@ const INSTALL_BUILDX =
   `  at ~/.docker/cli-plugins/docker-buildx (chmod +x). Then check: docker buildx version`;
 
 /** What `docker buildx version` answered, as a usable version or the error that says how to get one. */
-export function buildxVersionFrom(result: { exitCode: number; stdout: string; stderr: string }): BuildxVersion {
+export function buildxVersionFrom(result: { exitCode: number | null; stdout: string; stderr: string }): BuildxVersion {
   const output = `${result.stdout}\n${result.stderr}`.trim();
   const version = result.exitCode === 0 ? parseBuildxVersion(result.stdout) : undefined;
   if (!version) {
