@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerignoreMatcher, readDockerignore } from '../../../packages/nx-docker-extension/src/dockerignore';
 import { requireTestBed, type TestBed } from '../../../packages/nx-docker-extension/src/test-support/test-bed';
@@ -127,10 +127,46 @@ describe('build cache: inputs and outputs on the real engine', () => {
       return readJson(join(ws.dir, 'dist', root, 'image.json')).indexDigest as string;
     };
     const epoch = { SOURCE_DATE_EPOCH: '1700000000' };
-    const [a, b] = [fresh(epoch), fresh(epoch)];
+    const push = () => {
+      const r = nx([
+        'run',
+        'solo:push',
+        '--excludeTaskDependencies',
+        `--tags=${bed.registry}/${namespace}/repro:1.0.0`,
+      ]);
+      if (r.exitCode !== 0) throw new Error(`push failed\n${r.stdout}\n${r.stderr}`);
+      return r.stdout + r.stderr;
+    };
+    const a = fresh(epoch);
+    expect(push()).toMatch(/repro:1\.0\.0\s+pushed/);
+    // Rebuilt from scratch (no Nx cache, no BuildKit cache), as on another machine: push has nothing to send.
+    const b = fresh(epoch);
     expect(a).toBe(b);
+    expect(push()).toMatch(/repro:1\.0\.0\s+unchanged\s+0 B uploaded/);
     const [c, d] = [fresh({ SOURCE_DATE_EPOCH: '' }), fresh({ SOURCE_DATE_EPOCH: '' })];
     expect(c).not.toBe(d);
     expect(c).not.toBe(a);
+  });
+
+  it('a Dockerfile or named context that project.json moves outside the folder is an input too', () => {
+    // The generated Dockerfile, kept elsewhere, plus a file from a named context in another folder.
+    const moved = 'docker/solo.Dockerfile';
+    const dockerfile = readFileSync(join(ws.dir, root, 'Dockerfile'), 'utf8');
+    mkdirSync(join(ws.dir, 'docker'), { recursive: true });
+    mkdirSync(join(ws.dir, 'libs/shared'), { recursive: true });
+    writeFileSync(join(ws.dir, moved), `${dockerfile}\nCOPY --from=shared note.txt /note.txt\n`);
+    writeFileSync(join(ws.dir, 'libs/shared/note.txt'), 'one\n');
+    const buildContexts = { ...baseImageContexts(ws.dir, [root], bed), shared: 'libs/shared' };
+    writeFileSync(
+      join(ws.dir, root, 'project.json'),
+      JSON.stringify({ name: 'solo', targets: { build: { options: { dockerfile: moved, buildContexts } } } }),
+    );
+    expect(build()).toBe(false);
+    expect(build()).toBe(true);
+    writeFileSync(join(ws.dir, 'libs/shared/note.txt'), 'two\n');
+    expect(build()).toBe(false);
+    writeFileSync(join(ws.dir, moved), `${readFileSync(join(ws.dir, moved), 'utf8')}# changed\n`);
+    expect(build()).toBe(false);
+    expect(build()).toBe(true);
   });
 });

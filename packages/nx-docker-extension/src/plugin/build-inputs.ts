@@ -1,5 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { BuildContextFiles } from '../dockerignore';
+import type { OverriddenBuildPaths } from './overridden-build-paths';
 
 export type TargetInput = NonNullable<TargetConfiguration['inputs']>[number];
 
@@ -53,10 +54,23 @@ function workspaceGlob(projectRoot: string, relative: string): string {
  * `exclusions` are globs relative to the folder (undefined: the ignore file is unusable, so the
  * whole folder counts — too many inputs cost a rebuild, too few a stale image).
  */
-export function buildInputs(projectRoot: string, exclusions: readonly string[] | undefined): TargetInput[] {
+export function buildInputs(
+  projectRoot: string,
+  exclusions: readonly string[] | undefined,
+  overridden: OverriddenBuildPaths = { folders: [], files: [] },
+): TargetInput[] {
   return [
     workspaceGlob(projectRoot, '**/*'),
     ...(exclusions ?? []).map((glob) => `!${workspaceGlob(projectRoot, glob)}`),
+    // A context, Dockerfile or named context moved by project.json: all of it counts (its own ignore file is
+    // not read here — a needless rebuild at worst, never a stale image).
+    ...overridden.folders.map((folder) => workspaceGlob(folder, '**/*')),
+    ...overridden.files.map((file) =>
+      workspaceGlob(
+        '.',
+        file.replace(GLOB_SYNTAX, (ch) => `\\${ch}`),
+      ),
+    ),
     { dependentTasksOutputFiles: '**/*' },
     ...BUILD_ENV_INPUTS.map((env) => ({ env })),
   ];

@@ -11,6 +11,7 @@ import { listedExclusions } from './build-inputs';
 import { extensionProject, type ExtensionProject } from './extension-targets';
 import type { ExtensionFolder } from './extension-folder';
 import { exclusionGlobs } from './ignore-globs';
+import { overriddenBuildPaths } from './overridden-build-paths';
 import { normalizeTargetNames, type DockerExtensionPluginOptions, type TargetNames } from './options';
 import {
   DOCKERFILE,
@@ -145,7 +146,8 @@ export const createNodesV2: CreateNodesV2<DockerExtensionPluginOptions> = [
       let computed = cache.get(candidate.key);
       if (!computed) {
         const { folder } = describeExtensionFolder(candidate.root, candidate.files, basename(context.workspaceRoot));
-        computed = { folder, project: extensionProject(folder, candidate.exclusions, names) };
+        const overridden = overriddenBuildPaths(candidate.files.projectJson, candidate.root, names);
+        computed = { folder, project: extensionProject(folder, candidate.exclusions, names, overridden) };
         cache.set(candidate.key, computed);
       }
       const { folder, project } = computed;

@@ -2,6 +2,7 @@ import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { buildInputs, verifyInputs } from './build-inputs';
 import type { ExtensionFolder } from './extension-folder';
 import type { TargetNames } from './options';
+import type { OverriddenBuildPaths } from './overridden-build-paths';
 
 export const EXECUTORS = {
   build: 'nx-docker-extension:build',
@@ -31,6 +32,7 @@ export function extensionProject(
   folder: ExtensionFolder,
   exclusions: readonly string[] | undefined,
   names: TargetNames,
+  overridden?: OverriddenBuildPaths,
 ): ExtensionProject {
   const image = folder.image ? `${folder.image}:${folder.version ?? '<version>'}` : 'the image';
   const platforms = folder.platforms?.length ? folder.platforms.join(', ') : 'its platforms';
@@ -42,7 +44,7 @@ export function extensionProject(
     executor: EXECUTORS.build,
     cache: true,
     dependsOn: buildDependsOn,
-    inputs: buildInputs(folder.root, exclusions),
+    inputs: buildInputs(folder.root, exclusions, overridden),
     outputs: ['{workspaceRoot}/dist/{projectRoot}/image', '{workspaceRoot}/dist/{projectRoot}/image.json'],
     options: {},
     metadata: {

@@ -367,6 +367,7 @@ describe('extension generator', () => {
         build: { executor: 'nx-docker-extension:build' },
         verify: { executor: 'nx-docker-extension:verify' },
         push: { executor: 'nx-docker-extension:push' },
+        'verify-remote': { executor: 'nx-docker-extension:verify-remote' },
       },
     });
   });

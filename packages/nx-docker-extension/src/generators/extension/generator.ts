@@ -98,6 +98,7 @@ function writeProjectJson(tree: Tree, o: NormalizedExtensionOptions) {
       [names.buildTargetName]: { executor: `${PLUGIN_NAME}:build` },
       [names.verifyTargetName]: { executor: `${PLUGIN_NAME}:verify` },
       [names.pushTargetName]: { executor: `${PLUGIN_NAME}:push` },
+      [names.verifyRemoteTargetName]: { executor: `${PLUGIN_NAME}:verify-remote` },
     },
   });
 }
