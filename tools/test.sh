@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command (`npm test`): brings the Docker test bed up when it is not running,
-# then runs static checks, unit, integration (real engine + registry) and e2e tests.
+# then runs static checks, unit, integration (real engine + registry) and e2e tests, and the demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,3 +24,6 @@ npm run --silent test:itg
 
 step "e2e tests (packed plugin in throwaway workspaces)"
 npm run --silent test:e2e
+
+step "demo (the README's first Quick-start command)"
+npm run --silent demo

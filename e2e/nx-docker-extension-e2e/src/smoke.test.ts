@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestWorkspace, TestWorkspace, workspaceNxVersion } from './test-workspace';
 
@@ -18,8 +18,17 @@ describe.each(nxVersions)('the packed plugin in a fresh workspace (nx %s)', (nxV
     expect(pkg.name).toBe('nx-docker-extension');
     const generators = JSON.parse(readFileSync(join(installed, 'generators.json'), 'utf8'));
     const executors = JSON.parse(readFileSync(join(installed, 'executors.json'), 'utf8'));
-    expect(Object.keys(generators.generators)).toEqual(expect.arrayContaining(['init', 'extension', 'host-binary']));
-    expect(Object.keys(executors.executors)).toEqual(expect.arrayContaining(['build', 'verify', 'push']));
+    expect(Object.keys(generators.generators).sort()).toEqual(['ci', 'extension', 'host-binary', 'init']);
+    expect(Object.keys(executors.executors).sort()).toEqual(['build', 'push', 'verify', 'verify-remote']);
+    // every factory, implementation and schema they name is in the package
+    for (const entry of [...Object.values(generators.generators), ...Object.values(executors.executors)] as {
+      factory?: string;
+      implementation?: string;
+      schema: string;
+    }[]) {
+      expect(existsSync(join(installed, `${entry.factory ?? entry.implementation}.js`))).toBe(true);
+      expect(existsSync(join(installed, entry.schema))).toBe(true);
+    }
     const installedNx = JSON.parse(readFileSync(join(ws.dir, 'node_modules/nx/package.json'), 'utf8'));
     expect(installedNx.version).toBe(nxVersion);
   });
