@@ -5,6 +5,7 @@ import { buildxBuildArgs, formatCommand } from '../../buildx/build-args';
 import { BuildxError } from '../../buildx/buildx-error';
 import { targetPlatformRuns } from '../../buildx/emulation';
 import { platformMatches, preflightBuild } from '../../buildx/preflight';
+import { rewriteTimestampSupport } from '../../buildx/reproducible';
 import { runBuildxBuild } from '../../buildx/run-buildx-build';
 import { summarizeLayout, writeImageSummary, type ImageSummary } from '../../oci/image-summary';
 import { readOciLayout } from '../../oci/layout';
@@ -37,6 +38,15 @@ export default async function buildExecutor(
     const inputs = await checkBuildInputs(plan, context.root);
     const targetRuns = targetPlatformRuns(inputs.dockerfileText, plan.target, `${plan.project}: ${plan.dockerfile}`);
     const pre = await preflightBuild({ ...plan, targetRuns, load: plan.load });
+    if (plan.rewriteTimestamp) {
+      const support = rewriteTimestampSupport(pre.builder, pre.engine);
+      if (!support.supported) {
+        plan.rewriteTimestamp = false;
+        logger.warn(
+          `${plan.project}: SOURCE_DATE_EPOCH is set, but ${support.why}: it cannot clamp file times in layers (rewrite-timestamp needs BuildKit 0.13+, Docker Engine 26+), so two builds of the same sources may differ. Upgrade the engine or builder for reproducible images.`,
+        );
+      }
+    }
     const verbose = plan.verbose || context.isVerbose;
     if (verbose)
       logger.info(
