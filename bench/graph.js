@@ -159,6 +159,17 @@ function timeGraph(dir) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** The target names `nx show project ext-0` lists. */
+function inferredTargets(dir) {
+  const r = spawnSync(path.join(dir, 'node_modules/.bin/nx'), ['show', 'project', 'ext-0', '--json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', CI: 'true' },
+  });
+  if (r.status !== 0) throw new Error(`nx show project failed in ${dir}:\n${r.stdout}\n${r.stderr}`);
+  return Object.keys(JSON.parse(r.stdout).targets ?? {}).sort();
+}
+
 function testBedBaseImage() {
   const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   const file = path.join(cache, 'nx-docker-extension/docker-engine/state/testbed.env');
@@ -268,8 +279,14 @@ function main() {
           counts[variant.id] = projects;
         }
       }
+      // Proof each plugin inferred something (a variant that adds no targets would time nothing but Nx itself).
+      const targets = {};
+      for (const variant of VARIANTS) {
+        useVariant(dir, variant);
+        targets[variant.id] = inferredTargets(dir);
+      }
       const none = median(times.none);
-      const row = { size };
+      const row = { size, targets };
       for (const variant of VARIANTS) {
         const ms = median(times[variant.id]);
         row[variant.id] = { ms, ratio: ms / none, projects: counts[variant.id] };
@@ -291,6 +308,8 @@ function main() {
       });
       console.log([row.size, ...cells].join(' | '));
     }
+    console.log(`\nTargets of ext-0 per variant (what each plugin inferred beyond project.json):`);
+    for (const v of VARIANTS) console.log(`  ${v.label}: ${rows[0].targets[v.id].join(', ') || '(none)'}`);
     const last = rows[rows.length - 1];
     if (!last) return;
     console.log(
