@@ -43,4 +43,22 @@ describe.each(nxVersions)('the packed plugin in a fresh workspace (nx %s)', (nxV
     const out = ws.nx(['show', 'projects', '--json']);
     expect(JSON.parse(out)).toContain('some-lib');
   });
+
+  it("infers an extension whose .dockerignore has a `!` exception (read through Nx's workspace context)", () => {
+    const files: Record<string, string> = {
+      'ext/Dockerfile': 'FROM alpine\nCOPY . /\n',
+      'ext/metadata.json': JSON.stringify({ ui: { 'dashboard-tab': { title: 'x', root: '/ui', src: 'index.html' } } }),
+      'ext/.dockerignore': '*.md\n!README.md\n',
+      'ext/README.md': '# sent\n',
+      'ext/NOTES.md': 'not sent\n',
+      'ext/ui/index.html': '<p>x</p>\n',
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(ws.dir, path, '..'), { recursive: true });
+      writeFileSync(join(ws.dir, path), text);
+    }
+    const project = JSON.parse(ws.nx(['show', 'project', 'ext', '--json']));
+    expect(project.targets.build.inputs).toContain('!{workspaceRoot}/ext/NOTES.md');
+    expect(project.targets.build.inputs).not.toContain('!{workspaceRoot}/ext/README.md');
+  });
 });
