@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestWorkspace, TestWorkspace, workspaceNxVersion } from './test-workspace';
+import { createTestWorkspace, pluginTarball, TestWorkspace, workspaceNxVersion } from './test-workspace';
 
 // The plugin's peer range is ">=22.0.0 <23.0.0": prove both ends that exist on npm.
 const nxVersions = [...new Set([workspaceNxVersion, process.env.NXDE_E2E_OLDEST_NX ?? '22.0.0'])];
@@ -60,5 +60,25 @@ describe.each(nxVersions)('the packed plugin in a fresh workspace (nx %s)', (nxV
     const project = JSON.parse(ws.nx(['show', 'project', 'ext', '--json']));
     expect(project.targets.build.inputs).toContain('!{workspaceRoot}/ext/NOTES.md');
     expect(project.targets.build.inputs).not.toContain('!{workspaceRoot}/ext/README.md');
+  });
+});
+
+describe.each(nxVersions)('`nx add` of the packed plugin (nx %s)', (nxVersion) => {
+  let ws: TestWorkspace;
+  beforeAll(() => {
+    ws = createTestWorkspace({ nxVersion, name: 'nxde-add', withPlugin: false });
+  });
+  afterAll(() => ws?.cleanup());
+
+  it('installs it and runs its init: plugin entry and target defaults in nx.json', () => {
+    // `nx add` takes any npm package spec: the tarball stands in for the registry version.
+    const out = ws.nx(['add', `nx-docker-extension@file:${pluginTarball()}`]);
+    expect(out).toMatch(/nx-docker-extension:init/);
+    const nxJson = JSON.parse(readFileSync(join(ws.dir, 'nx.json'), 'utf8'));
+    expect(nxJson.plugins).toContainEqual(expect.objectContaining({ plugin: 'nx-docker-extension' }));
+    expect(Object.keys(nxJson.targetDefaults).sort()).toEqual(
+      ['build', 'push', 'verify', 'verify-remote'].map((e) => `nx-docker-extension:${e}`),
+    );
+    expect(existsSync(join(ws.dir, 'node_modules/nx-docker-extension/package.json'))).toBe(true);
   });
 });

@@ -36,7 +36,9 @@ export interface TestWorkspace {
  * A throwaway Nx workspace in a temp folder with `nx@nxVersion` and the packed plugin installed
  * from its tarball, the way a user installs it from npm.
  */
-export function createTestWorkspace(options: { nxVersion?: string; name?: string } = {}): TestWorkspace {
+export function createTestWorkspace(
+  options: { nxVersion?: string; name?: string; withPlugin?: boolean } = {},
+): TestWorkspace {
   const nxVersion = options.nxVersion ?? workspaceNxVersion;
   const dir = mkdtempSync(join(tmpdir(), `${options.name ?? 'nxde-e2e'}-`));
   writeFileSync(
@@ -59,7 +61,7 @@ export function createTestWorkspace(options: { nxVersion?: string; name?: string
       '-D',
       `nx@${nxVersion}`,
       `@nx/devkit@${nxVersion}`,
-      pluginTarball(),
+      ...(options.withPlugin === false ? [] : [pluginTarball()]),
     ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
