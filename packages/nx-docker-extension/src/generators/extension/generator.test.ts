@@ -258,6 +258,21 @@ describe('extension generator', () => {
       expect(matcher.excludes('ui/dist/assets/index.js')).toBe(false);
     });
 
+    it('with the Go backend, asks the route the backend serves; without, asks the engine', async () => {
+      await extensionGenerator(tree, { ...base, ui: 'react', backend: 'go' });
+      const app = read(tree, 'my-ext/ui/src/App.tsx');
+      const route = /vm\?\.service\?\.get\('([^']+)'\)/.exec(app)?.[1];
+      expect(route).toBe('/hello');
+      expect(read(tree, 'my-ext/backend/main.go')).toContain(`mux.HandleFunc("${route}"`);
+      expect(app).not.toContain('docker.cli.exec');
+
+      const other = createTreeWithEmptyWorkspace();
+      await extensionGenerator(other, { ...base, ui: 'react', backend: 'none' });
+      const plain = read(other, 'my-ext/ui/src/App.tsx');
+      expect(plain).toContain("docker.cli.exec('version'");
+      expect(plain).not.toContain('vm?.service');
+    });
+
     it('picks the client that matches apiVersion', async () => {
       await extensionGenerator(tree, { ...base, ui: 'react', apiVersion: '>=0.3.4' });
       expect(readJson(tree, 'my-ext/ui/package.json').dependencies['@docker/extension-api-client']).toBe('0.3.4');

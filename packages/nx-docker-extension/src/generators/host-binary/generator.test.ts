@@ -152,6 +152,21 @@ describe('host-binary generator', () => {
     });
   });
 
+  it('with windowsArm64, the windows download follows TARGETARCH too (the source has an arm64 build)', async () => {
+    await hostBinaryGenerator(tree, {
+      project: 'my-ext',
+      name: 'kubectl',
+      url: 'https://dl.example.com/v1/${TARGETOS}/${TARGETARCH}/kubectl${EXE}',
+      os: 'windows',
+      windowsArm64: true,
+      skipFormat: true,
+    });
+    const stage = parseDockerfile(read(tree, 'my-ext/Dockerfile')).stages[0];
+    expect(stageInstructions(stage, 'ADD').map((i) => copySpec(i)?.sources[0])).toEqual([
+      'https://dl.example.com/v1/windows/${TARGETARCH}/kubectl.exe',
+    ]);
+  });
+
   it('keeps a user Dockerfile byte-for-byte apart from the inserted lines (escape directive, CRLF, heredoc, comments)', async () => {
     const user = [
       '# escape=`',
