@@ -35,6 +35,11 @@ export async function summarizeLayout(layout: OciLayout, tags: string[]): Promis
   };
 }
 
+/** Where build writes the summary of the layout at `layoutPath`, and where push and verify look for it. */
+export function imageSummaryPath(layoutPath: string): string {
+  return `${layoutPath}.json`;
+}
+
 export async function writeImageSummary(path: string, summary: ImageSummary): Promise<void> {
   await writeFile(path, JSON.stringify(summary, null, 2) + '\n');
 }

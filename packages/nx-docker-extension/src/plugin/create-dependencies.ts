@@ -10,6 +10,7 @@ import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory
 import { parseDockerfile } from '../dockerfile';
 import { contextPaths, type ContextPath } from './context-paths';
 import { EXECUTORS } from './extension-targets';
+import { NOT_A_FOLDER, workspacePath } from './overridden-build-paths';
 import { ProjectRoots } from './project-roots';
 import { TargetsCache } from './targets-cache';
 
@@ -22,12 +23,6 @@ interface DockerBuild {
   context: string;
   /** Named contexts that are folders of the workspace (not images, URLs or other targets). */
   namedContexts: Record<string, string>;
-}
-
-const NOT_A_FOLDER = /^([a-z][a-z0-9+.-]*:\/\/|[a-z-]+:|git@)/i;
-
-function workspacePath(path: string): string {
-  return posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\/|\/+$/g, '') || '.';
 }
 
 /** The Docker builds in the graph: every target running our build executor, with its options. */

@@ -12,15 +12,23 @@ export interface DockerExtensionPluginOptions {
 
 export type TargetNames = Required<DockerExtensionPluginOptions>;
 
+/** The inferred targets' names when nx.json does not rename them (the init generator writes these too). */
+export const DEFAULT_TARGET_NAMES: TargetNames = {
+  buildTargetName: 'build',
+  verifyTargetName: 'verify',
+  pushTargetName: 'push',
+  verifyRemoteTargetName: 'verify-remote',
+};
+
 const TARGET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9:_-]*$/;
 
 /** The plugin options with defaults filled in; throws with the option's name when one is unusable. */
 export function normalizeTargetNames(options: DockerExtensionPluginOptions | undefined): TargetNames {
   const names: TargetNames = {
-    buildTargetName: options?.buildTargetName ?? 'build',
-    verifyTargetName: options?.verifyTargetName ?? 'verify',
-    pushTargetName: options?.pushTargetName ?? 'push',
-    verifyRemoteTargetName: options?.verifyRemoteTargetName ?? 'verify-remote',
+    buildTargetName: options?.buildTargetName ?? DEFAULT_TARGET_NAMES.buildTargetName,
+    verifyTargetName: options?.verifyTargetName ?? DEFAULT_TARGET_NAMES.verifyTargetName,
+    pushTargetName: options?.pushTargetName ?? DEFAULT_TARGET_NAMES.pushTargetName,
+    verifyRemoteTargetName: options?.verifyRemoteTargetName ?? DEFAULT_TARGET_NAMES.verifyRemoteTargetName,
   };
   for (const [option, value] of Object.entries(names)) {
     if (typeof value !== 'string' || !TARGET_NAME.test(value)) {

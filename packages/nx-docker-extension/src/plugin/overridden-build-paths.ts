@@ -1,9 +1,9 @@
 import { posix } from 'node:path';
+import { EXECUTORS } from './extension-targets';
 import type { TargetNames } from './options';
 
-const BUILD_EXECUTOR = 'nx-docker-extension:build';
 // Named contexts that are images, URLs or other targets, not folders of the workspace.
-const NOT_A_FOLDER = /^([a-z][a-z0-9+.-]*:\/\/|[a-z-]+:|git@)/i;
+export const NOT_A_FOLDER = /^([a-z][a-z0-9+.-]*:\/\/|[a-z-]+:|git@)/i;
 
 /** Where a project.json moves the build's files: folders and files outside the ones the folder implies. */
 export interface OverriddenBuildPaths {
@@ -13,7 +13,8 @@ export interface OverriddenBuildPaths {
   files: string[];
 }
 
-function workspacePath(path: string): string {
+/** A workspace-relative path as Nx writes it: `/`-separated, no `./`, no trailing `/`, `.` for the root. */
+export function workspacePath(path: string): string {
   return posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\/|\/+$/g, '') || '.';
 }
 
@@ -37,7 +38,7 @@ export function overriddenBuildPaths(projectJsonText: string | undefined, root: 
   }
   if (typeof targets !== 'object' || targets === null) return result;
   const build = Object.entries(targets).filter(
-    ([name, target]) => name === names.buildTargetName || target?.executor === BUILD_EXECUTOR,
+    ([name, target]) => name === names.buildTargetName || target?.executor === EXECUTORS.build,
   );
   const folders = new Set<string>();
   const files = new Set<string>();

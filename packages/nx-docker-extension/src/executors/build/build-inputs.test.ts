@@ -2,31 +2,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkBuildInputs, resolveUserPath } from './build-inputs';
-import type { BuildPlan } from './build-plan';
+import { planBuild } from './build-plan';
+import type { BuildExecutorSchema } from './schema';
 
 let root: string;
-const plan = (overrides: Partial<BuildPlan> = {}): BuildPlan => ({
-  project: 'my-ext',
-  dockerfile: 'apps/my-ext/Dockerfile',
-  context: 'apps/my-ext',
-  platforms: ['linux/amd64', 'linux/arm64'],
-  tags: ['acme/my-ext:0.1.0'],
-  outputPath: 'dist/apps/my-ext/image',
-  summaryPath: 'dist/apps/my-ext/image.json',
-  buildArgs: {},
-  buildContexts: {},
-  secrets: {},
-  cacheFrom: [],
-  cacheTo: [],
-  provenance: false,
-  sbom: false,
-  load: false,
-  pull: false,
-  noCache: false,
-  verbose: false,
-  rewriteTimestamp: true,
-  ...overrides,
-});
+// Plans as the executor makes them, so the fixture follows BuildPlan instead of copying it.
+const plan = (options: BuildExecutorSchema = {}) =>
+  planBuild(options, {
+    name: 'my-ext',
+    root: 'apps/my-ext',
+    packageJson: { name: 'my-ext', version: '0.1.0', dockerExtension: { image: 'acme/my-ext' } },
+  });
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'nxde-build-inputs-'));

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { BuildxBuildOptions, Progress, SecretSource } from '../../buildx/build-args';
+import { imageSummaryPath } from '../../oci/image-summary';
 import { ImageReferenceError, parseImageReference } from '../../registry/image-reference';
 import type { BuildExecutorSchema } from './schema';
 
@@ -247,7 +248,7 @@ export function planBuild(options: BuildExecutorSchema, project: ProjectFacts): 
     platforms,
     tags: planTags(options, { ...project, root }),
     outputPath,
-    summaryPath: `${outputPath}.json`,
+    summaryPath: imageSummaryPath(outputPath),
     buildArgs: checkNames(options.buildArgs, 'buildArgs', project.name),
     buildContexts: checkNames(options.buildContexts, 'buildContexts', project.name),
     secrets: checkSecrets(options.secrets, project.name),

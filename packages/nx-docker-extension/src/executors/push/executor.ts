@@ -1,7 +1,7 @@
 import { ExecutorContext, logger } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readImageSummary } from '../../oci/image-summary';
+import { imageSummaryPath, readImageSummary } from '../../oci/image-summary';
 import { BlobLocations } from '../../registry/blob-locations';
 import { describeTagResult, pushLayout } from '../../registry/push-layout';
 import type { PushExecutorSchema } from './schema';
@@ -14,8 +14,7 @@ export default async function pushExecutor(
   const project = context.projectName ?? 'project';
   const projectRoot = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const imagePath = resolve(context.root, options.imagePath ?? join('dist', projectRoot, 'image'));
-  // build writes its summary next to the layout as <outputPath>.json (dist/<root>/image.json by default)
-  const summaryPath = `${imagePath}.json`;
+  const summaryPath = imageSummaryPath(imagePath);
   try {
     // image.json is what build tagged; it must describe this very layout
     const summary = existsSync(summaryPath) ? await readImageSummary(summaryPath) : undefined;

@@ -2,7 +2,7 @@ import { ExecutorContext, logger } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ImageSummary, readImageSummary } from '../../oci/image-summary';
+import { ImageSummary, imageSummaryPath, readImageSummary } from '../../oci/image-summary';
 import { RegistryClient } from '../../registry';
 import { formatVerifyReport, layoutSource, registrySource, verifyImage } from '../../verify';
 import type { VerifyExecutorSchema } from './schema';
@@ -15,8 +15,7 @@ export default async function verifyExecutor(
   const project = context.projectName ?? 'project';
   const projectRoot = context.projectsConfigurations?.projects[project]?.root ?? '.';
   const imagePath = resolve(context.root, options.imagePath ?? join('dist', projectRoot, 'image'));
-  // build writes its summary next to the layout as <outputPath>.json (dist/<root>/image.json by default)
-  const summaryPath = `${imagePath}.json`;
+  const summaryPath = imageSummaryPath(imagePath);
   const reportPath = resolve(context.root, options.reportPath ?? join('dist', projectRoot, 'verify.json'));
   try {
     await rm(reportPath, { force: true }); // a stale report must not outlive a failed run

@@ -10,9 +10,6 @@ import {
 } from '../../dockerfile';
 import type { ExtensionMetadata } from '../../extension/metadata';
 import { registeredTargetNames } from '../init/generator';
-
-const BUILD_EXECUTOR = 'nx-docker-extension:build';
-const HOST_CPUS = ['amd64', 'arm64'];
 import { extensionProjects, type ExtensionProject } from './find-extension-project';
 import {
   existingHostPaths,
@@ -27,6 +24,9 @@ import {
   type HostBinaryPlan,
 } from './host-binary-plan';
 import type { HostBinaryGeneratorSchema, HostOs } from './schema';
+
+const BUILD_EXECUTOR = 'nx-docker-extension:build';
+const HOST_CPUS = ['amd64', 'arm64'];
 
 export class HostBinaryError extends Error {
   constructor(message: string) {
@@ -129,7 +129,8 @@ function stageOption(target: TargetOptions | undefined): string | undefined {
  * nx.json targetDefaults (by target name, then by executor).
  */
 function buildTarget(tree: Tree, root: string): string | undefined {
-  const name = registeredTargetNames(readNxJson(tree)).buildTargetName;
+  const nxJson = readNxJson(tree);
+  const name = registeredTargetNames(nxJson).buildTargetName;
   const path = posix.join(root, 'project.json');
   const targets: Record<string, TargetOptions> = tree.exists(path) ? (readJson(tree, path).targets ?? {}) : {};
   const fromProject =
@@ -139,7 +140,7 @@ function buildTarget(tree: Tree, root: string): string | undefined {
       .map(stageOption)
       .find((stage) => stage !== undefined);
   if (fromProject) return fromProject;
-  const defaults = (readNxJson(tree)?.targetDefaults ?? {}) as Record<string, TargetOptions>;
+  const defaults = (nxJson?.targetDefaults ?? {}) as Record<string, TargetOptions>;
   return stageOption(defaults[name]) ?? stageOption(defaults[BUILD_EXECUTOR]);
 }
 

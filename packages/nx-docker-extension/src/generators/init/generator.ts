@@ -7,26 +7,22 @@ import {
   type TargetConfiguration,
   type Tree,
 } from '@nx/devkit';
+import { DEFAULT_TARGET_NAMES, type TargetNames } from '../../plugin/options';
 import type { InitGeneratorSchema } from './schema';
 
 export const PLUGIN_NAME = 'nx-docker-extension';
 
-export interface TargetNames {
-  buildTargetName: string;
-  verifyTargetName: string;
-  pushTargetName: string;
-  verifyRemoteTargetName: string;
-}
+export type { TargetNames };
 
 const TARGET_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 
 /** Target names from the options, checked before anything is written. */
 export function targetNames(schema: InitGeneratorSchema): TargetNames {
   const names: TargetNames = {
-    buildTargetName: schema.buildTargetName ?? 'build',
-    verifyTargetName: schema.verifyTargetName ?? 'verify',
-    pushTargetName: schema.pushTargetName ?? 'push',
-    verifyRemoteTargetName: schema.verifyRemoteTargetName ?? 'verify-remote',
+    buildTargetName: schema.buildTargetName ?? DEFAULT_TARGET_NAMES.buildTargetName,
+    verifyTargetName: schema.verifyTargetName ?? DEFAULT_TARGET_NAMES.verifyTargetName,
+    pushTargetName: schema.pushTargetName ?? DEFAULT_TARGET_NAMES.pushTargetName,
+    verifyRemoteTargetName: schema.verifyRemoteTargetName ?? DEFAULT_TARGET_NAMES.verifyRemoteTargetName,
   };
   for (const [option, value] of Object.entries(names)) {
     if (!TARGET_NAME.test(value)) {
